@@ -1,0 +1,44 @@
+# hmmbench: two commands for a newcomer.
+#   make bench   installs what is missing, builds, runs the default suite on
+#                the best backend available (see README)
+#   make test    unit, conformance and end-to-end tests
+.PHONY: bench test build release deps vm-smoke clean
+
+SUITE   ?= quick
+BACKEND ?= auto
+OUT     ?= out
+SWIFT   ?= swift
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# libnuma-dev is the one system package the build itself needs.
+deps:
+	@if [ ! -f /usr/include/numa.h ]; then \
+	  echo "installing libnuma-dev (needed to build hmmbench)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libnuma-dev; \
+	fi
+	@command -v rsvg-convert >/dev/null || { \
+	  echo "installing librsvg2-bin (the plot test renders SVG to PNG)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq librsvg2-bin; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product hmmbench
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# The default suite on the best backend: the real driver when this box has
+# /dev/hmm_dmirror0, else a test kernel booted under qemu (bench/vm), else
+# (BACKEND=sim, or no qemu) the simulator.
+bench: release
+	@mkdir -p $(OUT)
+	@bench/run-default --suite $(SUITE) --backend $(BACKEND) --out $(OUT)
+
+vm-smoke:
+	bench/vm/smoke
+
+clean:
+	rm -rf .build .build-static $(OUT)

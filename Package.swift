@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "hmmbench",
+    products: [
+        .library(name: "HMMBench", targets: ["HMMBench"]),
+        .executable(name: "hmmbench", targets: ["hmmbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // test_hmm uapi, ioctl/libnuma/syscall wrappers. Linked against libnuma.
+        .target(
+            name: "CShims",
+            path: "CShims",
+            linkerSettings: [.linkedLibrary("numa")]
+        ),
+        // Everything a test can reach: backends, flows, engine, results, reports.
+        .target(
+            name: "HMMBench",
+            dependencies: ["CShims"]
+        ),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "hmmbench",
+            dependencies: [
+                "HMMBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "HMMBenchTests",
+            dependencies: ["HMMBench", "CShims"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["HMMBench"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,44 @@
+/// What `hmmbench run` was asked to do, resolved and validated before
+/// anything is mapped: the entries, the suite name, the engine options.
+public struct RunPlan: Sendable {
+    public var suiteName: String?
+    public var entries: [FlowParameters]
+    public var options: RunOptions
+
+    /// Resolves `--suite` or `--flow key=value...` (exactly one), and the
+    /// warmup/repetition overrides.
+    public static func make(suite: String?, flow: String?, parameters: [String], suiteDirectory: String?,
+                            warmup: Int?, repetitions: Int?, cpu: Int?, catalog: FlowCatalog = .standard) throws -> RunPlan {
+        var plan: RunPlan
+        switch (suite, flow) {
+        case (nil, nil):
+            plan = try make(suite: "quick", flow: nil, parameters: parameters, suiteDirectory: suiteDirectory,
+                            warmup: warmup, repetitions: repetitions, cpu: cpu, catalog: catalog)
+            return plan
+        case (.some, .some):
+            throw HMMBenchError.usage("give --suite or --flow, not both")
+        case (let name?, nil):
+            guard parameters.isEmpty else {
+                throw HMMBenchError.usage("parameters '\(parameters.joined(separator: " "))' need --flow", hint: "suites set their own parameters")
+            }
+            let s = try Suite.load(name, searchDirectory: suiteDirectory, catalog: catalog)
+            plan = RunPlan(suiteName: s.name, entries: s.entries,
+                           options: RunOptions(warmup: s.warmup ?? 2, repetitions: s.repetitions ?? 10, cpu: cpu))
+        case (nil, let name?):
+            var values: [String: [String]] = [:]
+            for p in parameters {
+                let kv = p.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2, !kv[1].isEmpty else {
+                    throw HMMBenchError.usage("flow parameter '\(p)' is not key=value", hint: "see 'hmmbench list \(name)'")
+                }
+                values[kv[0]] = kv[1].split(separator: ",").map(String.init)
+            }
+            plan = RunPlan(suiteName: nil, entries: try catalog.expand(flow: name, values: values),
+                           options: RunOptions(cpu: cpu))
+        }
+        if let warmup { plan.options.warmup = warmup }
+        if let repetitions { plan.options.repetitions = repetitions }
+        try plan.options.validate()
+        return plan
+    }
+}

@@ -1,0 +1,93 @@
+import CShims
+
+/// How the engine repeats a flow.
+public struct RunOptions: Sendable {
+    /// Repetitions run and thrown away first (the driver also allocates its
+    /// first device-memory chunk here).
+    public var warmup: Int
+    /// Measured repetitions; every sample is kept.
+    public var repetitions: Int
+    /// Pin the measuring thread to this CPU.
+    public var cpu: Int?
+
+    public init(warmup: Int = 2, repetitions: Int = 10, cpu: Int? = nil) {
+        self.warmup = warmup
+        self.repetitions = repetitions
+        self.cpu = cpu
+    }
+
+    public func validate() throws {
+        guard (0...10_000).contains(warmup) else { throw HMMBenchError.usage("--warmup \(warmup) is out of range 0...10000") }
+        guard (1...100_000).contains(repetitions) else {
+            throw HMMBenchError.usage("--repetitions \(repetitions) is out of range 1...100000")
+        }
+    }
+}
+
+/// Runs one flow instance: warmup, repetitions with counter deltas around
+/// each measured body, then the flow's check.
+public enum Runner {
+    /// Pins the calling thread; a usage error for a CPU that is not allowed.
+    public static func pin(cpu: Int) throws {
+        guard hmmb_cpu_allowed(Int32(cpu)) == 1 else {
+            throw HMMBenchError.usage("--cpu \(cpu) is not an online CPU this process may use",
+                                      hint: "CPUs allowed: \(hmmb_allowed_cpu_count()) (see 'hmmbench probe')")
+        }
+        let r = hmmb_pin_to_cpu(Int32(cpu))
+        if r < 0 { throw HMMBenchError.system("sched_setaffinity to CPU \(cpu)", errno: -r) }
+    }
+
+    /// Whether Ctrl-C (or SIGTERM) has arrived.
+    public static var interrupted: Bool { hmmb_interrupted() != 0 }
+
+    /// Measures `definition` with `params`. Throws `FlowSkip` when the flow
+    /// cannot run here, `HMMBenchError(.interrupted)` on Ctrl-C.
+    public static func run(_ definition: FlowDefinition, _ params: FlowParameters, context: FlowContext,
+                           options: RunOptions, captureCounters: Bool = true) throws -> FlowResult {
+        let instance = try definition.instantiate(params, context: context)
+        defer { instance.tearDown() }
+        for _ in 0..<options.warmup {
+            try checkInterrupt()
+            try instance.prepare()
+            _ = try instance.measure()
+        }
+        var samples: [UInt64] = []
+        var deltas: [[String: Int64]] = []
+        samples.reserveCapacity(options.repetitions)
+        for _ in 0..<options.repetitions {
+            try checkInterrupt()
+            try instance.prepare()
+            let before = captureCounters ? CounterSnapshot.capture() : nil
+            let ns = try instance.measure()
+            if let before { deltas.append(CounterSnapshot.capture().delta(since: before)) }
+            samples.append(ns)
+        }
+        let check = try instance.check()
+        var result = FlowResult(flow: definition.name, params: params.values, backend: instance.backend,
+                                deviceMemory: instance.deviceMemory, bytesPerOp: instance.bytesPerOp,
+                                pagesPerOp: instance.pagesPerOp, warmup: options.warmup, samplesNs: samples,
+                                counters: summarize(deltas), check: check, notes: instance.notes)
+        if let bw = context.copyBandwidthGiBps, bw > 0, instance.bytesPerOp > 0, definition.name != "copy-bandwidth" {
+            result.copyBandwidthRatio = result.throughput.gibPerS.median / bw
+        }
+        return result
+    }
+
+    static func checkInterrupt() throws {
+        if interrupted { throw HMMBenchError(.interrupted, "interrupted") }
+    }
+
+    /// Per-counter deltas, keeping only counters that moved in some
+    /// repetition (plus the TLB row, whose zero is informative).
+    static func summarize(_ deltas: [[String: Int64]]) -> [String: CounterSummary] {
+        guard let names = deltas.first?.keys else { return [:] }
+        var out: [String: CounterSummary] = [:]
+        for name in names {
+            let series = deltas.map { $0[name] ?? 0 }
+            if series.contains(where: { $0 != 0 }) || name == "interrupts:TLB" {
+                out[name] = CounterSummary(source: CounterSnapshot.source(of: name), perRepetition: series)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,116 @@
+import CShims
+import Foundation
+
+/// Where progress goes: one line per flow on stderr for runs that take
+/// more than a moment.
+public protocol ProgressSink: AnyObject {
+    func flowStarted(index: Int, of total: Int, label: String)
+    func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, skipped: String?, seconds: Double)
+}
+
+/// Writes "[ 3/24] migrate-to-dev size=2M ...  0.41s  1.23 GiB/s" lines.
+public final class StderrProgress: ProgressSink {
+    let enabled: Bool
+    public init(enabled: Bool = true) { self.enabled = enabled }
+
+    func write(_ s: String) {
+        if enabled { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+    }
+
+    public func flowStarted(index: Int, of total: Int, label: String) {}
+
+    public func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, skipped: String?, seconds: Double) {
+        let w = String(total).count
+        let head = "[\(Format.pad(String(index + 1), w))/\(total)] \(label)"
+        if let skipped {
+            write("\(head)  skipped: \(skipped)")
+        } else if let r = result {
+            let check = r.check.passed ? "" : "  CHECK FAILED: \(r.check.detail)"
+            write("\(head)  \(Format.fixed(seconds, 2))s  median \(Format.duration(ns: r.stats.median))"
+                  + "  \(Format.fixed(r.throughput.gibPerS.median, 2)) GiB/s  cv \(Format.fixed(r.stats.cv * 100, 1))%\(check)")
+        }
+    }
+}
+
+/// Runs a list of flows into one `RunRecord`: copy bandwidth first (every
+/// migration result is also given as a ratio to it), then each entry;
+/// skips are recorded with their reason; the record is written atomically
+/// after every flow, so Ctrl-C or a crash keeps what completed.
+public final class SuiteRunner {
+    public let selection: BackendSelection
+    public let options: RunOptions
+    public let catalog: FlowCatalog
+    public var progress: ProgressSink?
+    /// Where the record is written (nil: not written).
+    public let outputPath: String?
+
+    public init(selection: BackendSelection, options: RunOptions, catalog: FlowCatalog = .standard,
+                outputPath: String?, progress: ProgressSink? = nil) {
+        self.selection = selection
+        self.options = options
+        self.catalog = catalog
+        self.outputPath = outputPath
+        self.progress = progress
+    }
+
+    /// One-line label of an entry: "fault-read size=2M mapping=anon ...".
+    public static func label(_ p: FlowParameters) -> String {
+        ([p.flow] + p.values.keys.sorted().map { "\($0)=\(p.values[$0]!)" }).joined(separator: " ")
+    }
+
+    /// Runs `entries`. Returns the record (also written to `outputPath`).
+    /// A fatal error in one flow is recorded as a skip with the error, not
+    /// an abort; Ctrl-C ends the run early with `complete = false`.
+    public func run(suite: String?, entries: [FlowParameters]) throws -> RunRecord {
+        if let cpu = options.cpu { try Runner.pin(cpu: cpu) }
+        _ = hmmb_install_interrupt_handler()
+        let context = FlowContext(mirror: selection.mirror, migrator: selection.migrator, pinnedCPU: options.cpu)
+        var record = RunRecord(suite: suite, startedAt: EnvironmentCapture.timestamp(),
+                               environment: EnvironmentCapture.capture(selection, pinnedCPU: options.cpu))
+        var todo = entries
+        // The ceiling comes first so every later result can be compared to it.
+        if let i = todo.firstIndex(where: { $0.flow == "copy-bandwidth" }), i != 0 {
+            todo.insert(todo.remove(at: i), at: 0)
+        }
+        try save(record)
+        for (index, params) in todo.enumerated() {
+            if Runner.interrupted {
+                record.incompleteReason = "interrupted by a signal after \(index) of \(todo.count) flows"
+                break
+            }
+            let label = Self.label(params)
+            progress?.flowStarted(index: index, of: todo.count, label: label)
+            let start = Clock.now()
+            do {
+                var options = self.options
+                if params.flow == "copy-bandwidth" { options.warmup = max(options.warmup, 1) }
+                let result = try Runner.run(try catalog.flow(named: params.flow), params, context: context, options: options)
+                if result.flow == "copy-bandwidth" { context.copyBandwidthGiBps = result.throughput.gibPerS.median }
+                record.results.append(result)
+                progress?.flowFinished(index: index, of: todo.count, label: label, result: result, skipped: nil,
+                                       seconds: Double(Clock.now() - start) / 1e9)
+            } catch let skip as FlowSkip {
+                record.skipped.append(SkippedFlow(flow: params.flow, params: params.values, reason: skip.reason))
+                progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, skipped: skip.reason, seconds: 0)
+            } catch let e as HMMBenchError where e.kind == .interrupted {
+                record.incompleteReason = "interrupted by a signal during flow \(index + 1) of \(todo.count) (\(label))"
+                break
+            } catch let e as HMMBenchError where e.kind == .system || e.kind == .environment {
+                let reason = "failed: \(e.description)"
+                record.skipped.append(SkippedFlow(flow: params.flow, params: params.values, reason: reason))
+                progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, skipped: reason, seconds: 0)
+            }
+            FaultMigrateOrderFlow.addRatios(&record.results)
+            try save(record)
+        }
+        record.finishedAt = EnvironmentCapture.timestamp()
+        record.complete = record.incompleteReason == nil
+        try save(record)
+        return record
+    }
+
+    func save(_ record: RunRecord) throws {
+        guard let outputPath else { return }
+        try AtomicWriter.writeJSON(record, to: outputPath)
+    }
+}

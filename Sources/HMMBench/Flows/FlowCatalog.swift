@@ -1,0 +1,39 @@
+/// Every flow hmmbench knows, by name.
+public struct FlowCatalog: Sendable {
+    public var flows: [FlowDefinition]
+
+    public init(flows: [FlowDefinition]) { self.flows = flows }
+
+    public func flow(named name: String) throws -> FlowDefinition {
+        if let f = flows.first(where: { $0.name == name }) { return f }
+        throw HMMBenchError.usage("unknown flow '\(name)'", hint: "flows: \(flows.map(\.name).joined(separator: ", ")); see 'hmmbench list'")
+    }
+
+    /// Completes `values` with defaults and rejects unknown parameters and
+    /// values outside a parameter's choices.
+    public func parameters(flow name: String, values: [String: String]) throws -> FlowParameters {
+        let f = try flow(named: name)
+        var out: [String: String] = [:]
+        for (k, v) in values {
+            guard let p = f.parameters.first(where: { $0.name == k }) else {
+                throw HMMBenchError.usage("\(name): unknown parameter '\(k)'",
+                                          hint: "parameters: \(f.parameters.map(\.name).joined(separator: ", "))")
+            }
+            if !p.choices.isEmpty, !p.choices.contains(v) {
+                throw HMMBenchError.usage("\(name): \(k)=\(v) is not one of \(p.choices.joined(separator: ", "))")
+            }
+            out[k] = v
+        }
+        for p in f.parameters where out[p.name] == nil { out[p.name] = p.defaultValue }
+        return FlowParameters(flow: name, values: out)
+    }
+
+    /// Every combination of comma-listed values.
+    public func expand(flow name: String, values: [String: [String]]) throws -> [FlowParameters] {
+        var combos: [[String: String]] = [[:]]
+        for key in values.keys.sorted() {
+            combos = combos.flatMap { c in values[key]!.map { v in c.merging([key: v]) { $1 } } }
+        }
+        return try combos.map { try parameters(flow: name, values: $0) }
+    }
+}

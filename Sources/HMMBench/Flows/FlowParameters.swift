@@ -1,0 +1,61 @@
+/// Parameter values of one flow instance, with typed accessors that turn
+/// bad values into one-line usage errors naming the flow and parameter.
+public struct FlowParameters: Equatable, Sendable {
+    public var flow: String
+    public var values: [String: String]
+
+    public init(flow: String, values: [String: String]) {
+        self.flow = flow
+        self.values = values
+    }
+
+    func raw(_ name: String) throws -> String {
+        guard let v = values[name] else { throw HMMBenchError.usage("\(flow): missing parameter '\(name)'") }
+        return v
+    }
+
+    func bad(_ name: String, _ value: String, _ why: String) -> HMMBenchError {
+        HMMBenchError.usage("\(flow): \(name)=\(value) \(why)")
+    }
+
+    public func string(_ name: String) throws -> String { try raw(name) }
+
+    /// A size in bytes ("2M"), validated against `unit` and memory.
+    public func size(_ name: String = "size", unit: Int = PageSize.base) throws -> Int {
+        let v = try raw(name)
+        let bytes: Int
+        do { bytes = try PageSize.parse(v) } catch let e as HMMBenchError {
+            throw HMMBenchError.usage("\(flow): \(name)=\(v): \(e.message)", hint: e.hint)
+        }
+        do { try PageSize.validate(bytes: bytes, unit: unit, what: "\(name)") } catch let e as HMMBenchError {
+            throw HMMBenchError.usage("\(flow): \(e.message)", hint: e.hint)
+        }
+        return bytes
+    }
+
+    public func int(_ name: String, in range: ClosedRange<Int>) throws -> Int {
+        let v = try raw(name)
+        guard let n = Int(v) else { throw bad(name, v, "is not a whole number") }
+        guard range.contains(n) else { throw bad(name, v, "is out of range \(range.lowerBound)...\(range.upperBound)") }
+        return n
+    }
+
+    public func choice<T: RawRepresentable>(_ name: String, _ type: T.Type, allowed: [T]? = nil) throws -> T
+    where T.RawValue == String, T: CaseIterable {
+        let v = try raw(name)
+        let options = allowed ?? Array(T.allCases)
+        guard let c = T(rawValue: v), options.contains(where: { $0.rawValue == c.rawValue }) else {
+            throw bad(name, v, "is not one of \(options.map(\.rawValue).joined(separator: ", "))")
+        }
+        return c
+    }
+
+    public func bool(_ name: String) throws -> Bool {
+        let v = try raw(name)
+        switch v {
+        case "yes", "true", "1", "on": return true
+        case "no", "false", "0", "off": return false
+        default: throw bad(name, v, "is not yes or no")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import CShims
+import Foundation
+
+/// Threads that keep reading a region from other CPUs, so that moving its
+/// pages needs TLB shootdowns (the cost batched-flush series remove).
+final class TouchingThreads {
+    private var threads: [Thread] = []
+    private let stop = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private let started = DispatchSemaphore(value: 0)
+
+    /// Starts `count` threads pinned round-robin to CPUs other than
+    /// `avoidCPU` (when there are others), each reading one byte per page.
+    init(count: Int, region: MappedRegion, avoidCPU: Int?) {
+        stop.pointee = 0
+        guard count > 0 else { return }
+        let cpus = Int(max(1, hmmb_allowed_cpu_count()))
+        let others = (0..<cpus).filter { $0 != (avoidCPU ?? hmmb_current_cpu().asInt) && hmmb_cpu_allowed(Int32($0)) == 1 }
+        let base = region.base
+        let pages = region.pageCount
+        let stopFlag = stop
+        for i in 0..<count {
+            let cpu = others.isEmpty ? nil : others[i % others.count]
+            let sem = started
+            let t = Thread {
+                if let cpu { _ = hmmb_pin_to_cpu(Int32(cpu)) }
+                sem.signal()
+                while hmmb_atomic_load(stopFlag) == 0 {
+                    _ = hmmb_touch_read(base, pages, PageSize.base)
+                }
+            }
+            threads.append(t)
+            t.start()
+        }
+        for _ in 0..<count { started.wait() }
+    }
+
+    /// Stops the threads and waits until they no longer touch the region.
+    func stopAll() {
+        hmmb_atomic_store(stop, 1)
+        // Threads check the flag once per pass over the region.
+        while threads.contains(where: { $0.isExecuting }) { usleep(100) }
+        threads = []
+    }
+
+    deinit {
+        stopAll()
+        stop.deallocate()
+    }
+}
+
+private extension Int32 {
+    var asInt: Int { Int(self) }
+}
+
+/// Shared parameters and state of the NUMA flows.
+class NUMAFlowInstance {
+    let context: FlowContext
+    let migrator: NodeMigrator
+    let spec: MappingSpec
+    let from: Int
+    let to: Int
+    var region: MappedRegion?
+
+    init(_ context: FlowContext, params: FlowParameters, mappings: [MappingKind] = [.anon, .thp]) throws {
+        self.context = context
+        migrator = context.migrator
+        let kind = try params.choice("mapping", MappingKind.self, allowed: mappings)
+        let bytes = try params.size("size", unit: kind.granule)
+        from = try params.int("from", in: 0...1023)
+        to = try params.int("to", in: 0...1023)
+        try migrator.topology.require(node: from)
+        try migrator.topology.require(node: to)
+        guard from != to else { throw HMMBenchError.usage("\(params.flow): from and to are both node \(from)") }
+        let prot = try params.values["protection"].map { _ in try params.choice("protection", Protection.self, allowed: [.readWrite, .readOnly]) } ?? .readWrite
+        spec = MappingSpec(kind, bytes: bytes, protection: prot, population: .write)
+        region = try context.mirror.map(spec)
+    }
+
+    var bytesPerOp: Int { spec.bytes }
+    var pagesPerOp: Int { spec.pages }
+    var backend: BackendKind { migrator.kind }
+    var deviceMemory: DeviceMemoryKind? { nil }
+
+    func current() throws -> MappedRegion {
+        guard let r = region else { throw HMMBenchError(.system, "flow measured before prepare") }
+        return r
+    }
+
+    /// Checks every page is on `node`.
+    func checkOn(_ node: Int) throws -> FlowCheck {
+        let r = try current()
+        let nodes = try migrator.nodesOf(r, pages: 0..<r.pageCount)
+        let wrong = nodes.filter { $0 != Int32(node) }
+        if wrong.isEmpty { return FlowCheck(passed: true, detail: "all \(nodes.count) pages on node \(node)") }
+        var counts: [Int32: Int] = [:]
+        for n in nodes { counts[n, default: 0] += 1 }
+        let where_ = counts.sorted { $0.key < $1.key }.map { $0.key < 0 ? "\($0.value) x \(Errno.name(-$0.key))" : "\($0.value) on node \($0.key)" }
+        return FlowCheck(passed: false, detail: "expected node \(node): " + where_.joined(separator: ", "))
+    }
+
+    static let nodeParameters = [FlowParameter("from", "0", "source NUMA node"), FlowParameter("to", "1", "target NUMA node")]
+}

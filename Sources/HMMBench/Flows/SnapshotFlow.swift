@@ -1,0 +1,60 @@
+/// `snapshot`: hmm_range_fault without faulting (SNAPSHOT ioctl) over one
+/// mapping, and a check of the returned bytes against what the mapping
+/// should give.
+public struct SnapshotFlow: FlowDefinition {
+    public init() {}
+    public let name = "snapshot"
+    public let summary = "hmm_range_fault without faulting: one state byte per page (SNAPSHOT)"
+    public let details = "Times HMM_DMIRROR_SNAPSHOT over the same mapping every repetition and checks the bytes."
+    public var parameters: [FlowParameter] {
+        [MirrorFlowSupport.sizeParameter, MirrorFlowSupport.mappingParameter(),
+         FlowParameter("populate", "write", choices: ["write", "read", "no"], "CPU write, CPU read, or never touch each page first"),
+         MirrorFlowSupport.memoryParameter]
+    }
+
+    /// The byte every page should show, where the driver's answer is known
+    /// (measured on the 6.1 module), else nil.
+    static func expected(_ kind: MappingKind, _ population: Population) -> UInt8? {
+        switch (kind, population) {
+        case (.anon, .untouched), (.thp, .untouched): return SnapshotByte.none
+        case (.anon, .read): return SnapshotByte.zero | SnapshotByte.read
+        case (.anon, .write), (.shared, .write), (.file, .write): return SnapshotByte.write
+        case (.thp, .write), (.hugetlb, .write): return SnapshotByte.pmd | SnapshotByte.write
+        default: return nil
+        }
+    }
+
+    public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
+        var p = params
+        let population: Population = params.values["populate"] == "read" ? .read : params.values["populate"] == "no" ? .untouched : .write
+        p.values["populate"] = population == .untouched ? "no" : "yes"
+        let i = try Instance(context, params: p, requires: [.snapshot])
+        i.population = population
+        return i
+    }
+
+    final class Instance: MirrorFlowInstance, FlowInstance {
+        var population = Population.write
+        var bytes: [UInt8] = []
+        func prepare() throws {
+            if region == nil {
+                var s = spec
+                s.population = population
+                region = try context.mirror.map(s)
+                bytes = [UInt8](repeating: 0, count: s.pages)
+            }
+        }
+        func measure() throws -> UInt64 {
+            let r = try current()
+            let (ns, reply) = bytes.withUnsafeMutableBytes { b in Clock.measure { device.perform(.snapshot, r, buffer: b.baseAddress) } }
+            try MirrorFlowSupport.expectSuccess(reply, .snapshot, device: device)
+            return ns
+        }
+        func check() throws -> FlowCheck {
+            if let want = SnapshotFlow.expected(spec.kind, population) {
+                return MirrorFlowSupport.checkSnapshot(device, try current(), expect: "every page \(SnapshotByte.describe(want))") { $0 == want }
+            }
+            return MirrorFlowSupport.checkSnapshot(device, try current(), expect: "no ERROR bytes") { $0 != SnapshotByte.error }
+        }
+    }
+}

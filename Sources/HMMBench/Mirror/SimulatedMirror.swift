@@ -1,0 +1,33 @@
+import CShims
+
+/// One open device of the simulated driver: checks the uapi generation
+/// (ENOTTY for a command the table lacks, as `KernelMirror` does) and hands
+/// the request to the backend's model.
+public final class SimulatedMirror: DeviceMirror {
+    public let descriptor: DeviceDescriptor
+    public let uapi: UAPITable
+    private let backend: SimulatedBackend
+    private let id: Int32
+    private var closed = false
+
+    init(descriptor: DeviceDescriptor, uapi: UAPITable, backend: SimulatedBackend, id: Int32) {
+        self.descriptor = descriptor
+        self.uapi = uapi
+        self.backend = backend
+        self.id = id
+    }
+
+    public func perform(_ op: MirrorOperation, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply {
+        guard uapi.supports(op) else { return MirrorReply(errno: ENOTTY) }
+        guard !closed else { return MirrorReply(errno: EBADF) }
+        return backend.perform(mirror: id, device: descriptor.index, op, address: address, pages: pages, buffer: buffer)
+    }
+
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        backend.close(mirror: id)
+    }
+
+    deinit { close() }
+}

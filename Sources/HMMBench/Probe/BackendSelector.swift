@@ -1,0 +1,137 @@
+import CShims
+import Foundation
+
+/// What the user asked for with `--backend`.
+public enum BackendChoice: String, CaseIterable, Codable, Sendable {
+    /// The kernel when a dmirror device exists, else the simulator (said on stderr).
+    case auto
+    /// The real driver; an error when it is absent.
+    case kernel
+    /// The in-process model.
+    case sim
+}
+
+/// The options that decide which backend and uapi table a command uses.
+public struct BackendOptions: Sendable {
+    public var choice: BackendChoice
+    /// `--uapi`: overrides the generation chosen from the release.
+    public var uapi: UAPIGeneration?
+    /// `--uapi-table`: an explicit op=nr table for patched trees.
+    public var uapiTable: String?
+    /// `--nodes`: simulated NUMA node count (forces the simulated topology).
+    public var simulatedNodes: Int?
+    /// Where device nodes live (tests).
+    public var deviceDirectory: String
+    /// Kernel release to choose the uapi from (tests); nil: uname -r.
+    public var release: String?
+
+    public init(choice: BackendChoice = .auto, uapi: UAPIGeneration? = nil, uapiTable: String? = nil,
+                simulatedNodes: Int? = nil, deviceDirectory: String = "/dev", release: String? = nil) {
+        self.choice = choice
+        self.uapi = uapi
+        self.uapiTable = uapiTable
+        self.simulatedNodes = simulatedNodes
+        self.deviceDirectory = deviceDirectory
+        self.release = release
+    }
+}
+
+/// The backends a command runs on, and the reasons they were chosen.
+public struct BackendSelection {
+    public var mirror: MirrorBackend
+    public var migrator: NodeMigrator
+    /// How the uapi table was chosen ("from release 6.1.0-27-amd64").
+    public var uapiReason: String
+    /// Why this mirror backend ("auto: /dev/hmm_dmirror0 exists").
+    public var reason: String
+    /// Why this NUMA backend.
+    public var numaReason: String
+    /// Lines to print on stderr before running (the simulator announces itself).
+    public var notices: [String]
+}
+
+/// Chooses the backends from the options and what is on this box.
+public enum BackendSelector {
+    /// The uapi table: explicit table, then `--uapi`, then the release.
+    /// Nil generation for a release before 5.8 gives the newest table for
+    /// the simulator and an error for the kernel.
+    public static func uapiTable(_ o: BackendOptions, forKernel: Bool) throws -> (UAPITable, String) {
+        if let t = o.uapiTable { return (try UAPITable.parse(t), "explicit --uapi-table") }
+        if let g = o.uapi { return (g.table, "--uapi \(g.rawValue)") }
+        let release = o.release ?? KernelRelease.running().release
+        if let g = UAPIGeneration.forRelease(release) { return (g.table, "from release \(release)") }
+        if forKernel {
+            throw HMMBenchError(.environment, "kernel \(release) predates test_hmm (5.8)",
+                                hint: "give --uapi GEN if the tree has a backported driver")
+        }
+        return (UAPIGeneration.v6_1.table, "release \(release) unknown; simulating 6.1")
+    }
+
+    public static func select(_ o: BackendOptions) throws -> BackendSelection {
+        if let n = o.simulatedNodes, !(1...64).contains(n) {
+            throw HMMBenchError.usage("--nodes \(n) is out of range", hint: "give 1 to 64 simulated nodes")
+        }
+        let dev0 = "\(o.deviceDirectory)/hmm_dmirror0"
+        let haveDevice = FileManager.default.fileExists(atPath: dev0)
+        var notices: [String] = []
+        let mirror: MirrorBackend
+        let reason: String
+        var uapiReason: String
+        switch o.choice {
+        case .kernel:
+            let (table, why) = try uapiTable(o, forKernel: true)
+            uapiReason = why
+            try checkOpen(dev0, index: 0)
+            mirror = KernelBackend(uapi: table, deviceDirectory: o.deviceDirectory)
+            reason = "--backend kernel"
+        case .auto where haveDevice:
+            let (table, why) = try uapiTable(o, forKernel: true)
+            uapiReason = why
+            try checkOpen(dev0, index: 0)
+            mirror = KernelBackend(uapi: table, deviceDirectory: o.deviceDirectory)
+            reason = "auto: \(dev0) exists"
+        case .auto, .sim:
+            let (table, why) = try uapiTable(o, forKernel: false)
+            uapiReason = why
+            mirror = SimulatedBackend(uapi: table)
+            if o.choice == .auto {
+                reason = "auto: no \(dev0)"
+                notices.append("hmmbench: no \(dev0): running on the SIMULATED backend; its numbers are not kernel numbers."
+                    + " For the real driver: modprobe test_hmm (CONFIG_TEST_HMM=m), or bench/vm/run.")
+            } else {
+                reason = "--backend sim"
+                notices.append("hmmbench: SIMULATED backend: numbers model the driver, they do not measure a kernel.")
+            }
+        }
+        let (migrator, numaReason, numaNotice) = selectMigrator(o, mirrorKind: mirror.kind)
+        if let numaNotice { notices.append(numaNotice) }
+        return BackendSelection(mirror: mirror, migrator: migrator, uapiReason: uapiReason, reason: reason,
+                                numaReason: numaReason, notices: notices)
+    }
+
+    /// Real nodes through libnuma when the box has two or more and the
+    /// mirror is real; the simulated topology otherwise.
+    static func selectMigrator(_ o: BackendOptions, mirrorKind: BackendKind) -> (NodeMigrator, String, String?) {
+        if let n = o.simulatedNodes {
+            return (SimulatedMigrator(nodes: n), "--nodes \(n): simulated topology", nil)
+        }
+        let real = hmmb_numa_available() >= 0 ? NUMATopology.read() : nil
+        if mirrorKind == .simulated {
+            return (SimulatedMigrator(nodes: 2), "simulated backend: simulated 2-node topology", nil)
+        }
+        if let real, real.nodes.count >= 2 {
+            return (LibnumaMigrator(topology: real), "libnuma: \(real.nodes.count) nodes", nil)
+        }
+        let have = real?.nodes.count ?? 0
+        return (SimulatedMigrator(nodes: 2), "this box has \(have) NUMA node\(have == 1 ? "" : "s"): simulated 2-node topology",
+                "hmmbench: this box has \(have) NUMA node\(have == 1 ? "" : "s"): NUMA flows run on a SIMULATED 2-node topology (bench/vm boots a 2-node guest).")
+    }
+
+    /// Opens and closes a device to turn absence and permission problems
+    /// into clear errors before a run starts.
+    static func checkOpen(_ path: String, index: Int) throws {
+        let fd = hmmb_open_rw(path)
+        if fd < 0 { throw KernelBackend.openError(path: path, index: index, errno: -fd) }
+        close(fd)
+    }
+}

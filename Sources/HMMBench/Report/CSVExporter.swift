@@ -1,0 +1,77 @@
+/// CSV (RFC 4180 quoting) for scripts and spreadsheets: one header row,
+/// then one row per number, each carrying the run's backend and
+/// virtualization so no row is separated from its context.
+public struct CSVExporter: ReportExporter {
+    public var format: ReportFormat { .csv }
+
+    public init() {}
+
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func number(_ v: Double?) -> String {
+        guard let v, v.isFinite else { return "" }
+        return String(v)
+    }
+
+    func line(_ fields: [String]) -> String {
+        fields.map(Self.field).joined(separator: ",")
+    }
+
+    public func render(_ c: Comparison) -> String {
+        let byLabel = Dictionary(uniqueKeysWithValues: c.runs.map { ($0.label, $0) })
+        var out = [line(["key", "flow", "params", "metric", "unit", "lower_is_better", "run", "file", "backend",
+                         "virtualization", "kernel", "complete", "n", "mean", "median", "stddev", "cv", "change_pct",
+                         "p_value", "significant", "noisy", "verdict", "mixed_backends"])]
+        let mixed = c.mixedBackends ? "true" : "false"
+        for r in c.results {
+            let params = r.params.keys.sorted().map { "\($0)=\(r.params[$0]!)" }.joined(separator: " ")
+            for m in r.metrics {
+                for x in m.cells {
+                    let h = byLabel[x.run]!
+                    out.append(line([r.key, r.flow, params, m.name, m.unit, m.lowerIsBetter ? "true" : "false", x.run,
+                                     h.file, h.backend.rawValue, h.virtualization, h.kernel, h.complete ? "true" : "false",
+                                     String(x.n), Self.number(x.mean), Self.number(x.median), Self.number(x.stddev),
+                                     Self.number(x.cv), Self.number(x.changePct), Self.number(x.p),
+                                     x.significant ? "true" : "false", r.noisy ? "true" : "false", x.verdict, mixed]))
+                }
+            }
+        }
+        for u in c.unmatched {
+            let h = byLabel[u.run]!
+            out.append(line([u.key, "", "", "", "", "", u.run, u.file, h.backend.rawValue, h.virtualization, h.kernel,
+                             h.complete ? "true" : "false", "", "", "", "", "", "", "", "", "",
+                             "unmatched: " + u.reason, mixed]))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public func render(_ r: RunReport) -> String {
+        let h = r.run
+        var out = [line(["file", "backend", "virtualization", "kernel", "uapi", "complete", "key", "flow", "params",
+                         "result_backend", "n", "mean_ns", "median_ns", "stddev_ns", "cv", "p99_ns", "ci95_low_ns",
+                         "ci95_high_ns", "gib_per_s_mean", "gib_per_s_ci95_low", "gib_per_s_ci95_high",
+                         "pages_per_s_mean", "copy_bandwidth_ratio", "check_passed", "check_detail"]
+                        + NotableCounters.all.map(\.name) + ["skip_reason"])]
+        let common = [h.file, h.backend.rawValue, h.virtualization, h.kernel, h.uapi, h.complete ? "true" : "false"]
+        for x in r.results {
+            let params = x.params.keys.sorted().map { "\($0)=\(x.params[$0]!)" }.joined(separator: " ")
+            let t = x.time, g = x.gibPerS
+            out.append(line(common + [x.key, x.flow, params, x.backend.rawValue, String(t.n),
+                                      Self.number(t.mean), Self.number(t.median), Self.number(t.stddev), Self.number(t.cv),
+                                      Self.number(t.p99), Self.number(t.ci95Low), Self.number(t.ci95High),
+                                      Self.number(g.mean), Self.number(g.ci95Low), Self.number(g.ci95High),
+                                      Self.number(x.pagesPerSMean), Self.number(x.copyBandwidthRatio),
+                                      x.checkPassed ? "true" : "false", x.checkDetail]
+                            + NotableCounters.all.map { Self.number(x.notableCounters[$0.name]) } + [""]))
+        }
+        for s in r.skipped {
+            let params = s.params.keys.sorted().map { "\($0)=\(s.params[$0]!)" }.joined(separator: " ")
+            let key = s.flow + (params.isEmpty ? "" : " " + params)
+            out.append(line(common + [key, s.flow, params] + Array(repeating: "", count: 16 + NotableCounters.all.count) + [s.reason]))
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}

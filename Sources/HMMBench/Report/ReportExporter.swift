@@ -1,0 +1,41 @@
+/// The output formats of `report` and `compare`.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    /// Plain text for mailing lists: no line longer than 72 columns.
+    case text
+    /// GitHub-flavoured markdown tables.
+    case markdown
+    /// One header row, then one row per number (long format), for scripts.
+    case csv
+    /// The report's model as JSON (sorted keys, pretty).
+    case json
+
+    /// Parses a `--format` value ("md" is accepted for markdown).
+    public static func parse(_ s: String) throws -> ReportFormat {
+        if s == "md" { return .markdown }
+        guard let f = ReportFormat(rawValue: s.lowercased()) else {
+            throw HMMBenchError.usage("unknown format '\(s)'", hint: "one of text, markdown, csv, json")
+        }
+        return f
+    }
+
+    /// The exporter that writes this format.
+    public var exporter: any ReportExporter {
+        switch self {
+        case .text: return TextExporter()
+        case .markdown: return MarkdownExporter()
+        case .csv: return CSVExporter()
+        case .json: return JSONExporter()
+        }
+    }
+}
+
+/// Turns a report model into one output format. Every format renders
+/// both a single-run report and a comparison, from the same models, so
+/// a number shown in one format is the number in all of them.
+public protocol ReportExporter {
+    var format: ReportFormat { get }
+    /// One run, no baseline.
+    func render(_ report: RunReport) throws -> String
+    /// Two or more runs against the first.
+    func render(_ comparison: Comparison) throws -> String
+}

@@ -1,0 +1,40 @@
+/// What the `compare`, `report` and `plot` commands do, as library calls
+/// the commands wrap in a few lines (and tests call directly).
+public enum ReportTools {
+    /// The result of `compare`: what goes to stdout, what goes to stderr,
+    /// and whether the regression gate failed (exit 1).
+    public struct CompareOutput: Sendable {
+        public var output: String
+        public var warnings: [String]
+        public var gateFailed: Bool
+        public var comparison: Comparison
+    }
+
+    /// Loads `paths`, compares them with the first, renders `format`.
+    public static func compare(paths: [String], options: CompareOptions, format: ReportFormat) throws -> CompareOutput {
+        try options.validate()
+        guard paths.count >= 2 else {
+            throw HMMBenchError(.data, "compare needs at least two result files (got \(paths.count)\(paths.isEmpty ? "" : ": " + paths.joined(separator: ", ")))",
+                                hint: "to look at one run, use 'hmmbench report \(paths.first ?? "RUN.json")'")
+        }
+        let runs = try RunReader.load(paths)
+        let c = try Comparison.build(runs, options: options)
+        return CompareOutput(output: try format.exporter.render(c), warnings: c.warnings,
+                             gateFailed: c.gate?.failed ?? false, comparison: c)
+    }
+
+    /// Loads one run and renders it in `format`.
+    public static func report(path: String, format: ReportFormat) throws -> String {
+        try format.exporter.render(RunReport(try RunReader.load(path)))
+    }
+
+    /// Loads `paths`, plots them, writes the SVG atomically to `out`.
+    /// Returns the plot (for its size).
+    @discardableResult
+    public static func plot(paths: [String], out: String) throws -> SVGPlot {
+        guard !paths.isEmpty else { throw HMMBenchError.usage("plot needs at least one result file") }
+        let plot = try SVGPlot(runs: try RunReader.load(paths))
+        try AtomicWriter.write(plot.render(), to: out)
+        return plot
+    }
+}

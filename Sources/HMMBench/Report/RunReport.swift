@@ -1,0 +1,79 @@
+/// One run as reported without a baseline: its header, the loud lines,
+/// one row of numbers per result and the flows it skipped.
+public struct RunReport: Codable, Equatable, Sendable {
+    public var run: RunHeader
+    /// Simulated, TCG and incomplete markers, printed first.
+    public var banners: [String]
+    public var results: [ReportedResult]
+    public var skipped: [SkippedFlow]
+
+    public init(_ loaded: LoadedRun) {
+        run = RunHeader(label: "A", run: loaded)
+        banners = run.alerts
+        results = loaded.record.results.map(ReportedResult.init)
+        skipped = loaded.record.skipped
+    }
+}
+
+/// The numbers of one result a report shows.
+public struct ReportedResult: Codable, Equatable, Sendable {
+    public var key: String
+    public var flow: String
+    public var params: [String: String]
+    public var backend: BackendKind
+    public var deviceMemory: DeviceMemoryKind?
+    public var bytesPerOp: Int
+    /// Time per operation, nanoseconds.
+    public var time: SampleStats
+    /// GiB/s per operation (binary GiB).
+    public var gibPerS: SampleStats
+    public var pagesPerSMean: Double
+    public var copyBandwidthRatio: Double?
+    public var checkPassed: Bool
+    public var checkDetail: String
+    /// Mean per repetition of the counters reviewers ask about
+    /// (pgmigrate_*, thp_migration_*, TLB shootdowns), by record name.
+    public var notableCounters: [String: Double]
+    public var derived: [String: Double]
+    public var notes: [String]
+
+    public init(_ r: FlowResult) {
+        key = r.matchKey
+        flow = r.flow
+        params = r.params
+        backend = r.backend
+        deviceMemory = r.deviceMemory
+        bytesPerOp = r.bytesPerOp
+        // Summaries recomputed from the samples, the source of truth.
+        time = Statistics.summarize(r.samplesNs.map(Double.init))
+        gibPerS = Statistics.summarize(r.gibPerSSamples)
+        pagesPerSMean = Statistics.mean(r.samplesNs.map { Double(r.pagesPerOp) / (Swift.max(Double($0), 1) / 1e9) })
+        copyBandwidthRatio = r.copyBandwidthRatio
+        checkPassed = r.check.passed
+        checkDetail = r.check.detail
+        var counters: [String: Double] = [:]
+        for c in NotableCounters.means(r) { counters[c.name] = c.mean }
+        notableCounters = counters
+        derived = r.derived
+        notes = r.notes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, flow, params, backend
+        case deviceMemory = "device_memory"
+        case bytesPerOp = "bytes_per_op"
+        case time
+        case gibPerS = "gib_per_s"
+        case pagesPerSMean = "pages_per_s_mean"
+        case copyBandwidthRatio = "copy_bandwidth_ratio"
+        case checkPassed = "check_passed"
+        case checkDetail = "check_detail"
+        case notableCounters = "notable_counters"
+        case derived, notes
+    }
+
+    /// Notable counters in display order with their short names.
+    public var notableInOrder: [(short: String, mean: Double)] {
+        NotableCounters.all.compactMap { c in notableCounters[c.name].map { (c.short, $0) } }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// A run record read from disk, with the name reports call it by.
+public struct LoadedRun: Equatable, Sendable {
+    /// The path as given.
+    public var path: String
+    /// The file's base name ("base.json"): what tables and legends show.
+    public var name: String
+    public var record: RunRecord
+
+    public init(path: String, record: RunRecord) {
+        self.path = path
+        self.name = path.split(separator: "/").last.map(String.init) ?? path
+        self.record = record
+    }
+}
+
+/// Loads run records and checks them before anything reports on them.
+/// Every failure is one `.data` error line naming the file and the
+/// problem: missing, empty, truncated, not JSON, not a run record, an
+/// unsupported `schema_version`, a field of the wrong type, or results
+/// whose stored summary does not match their samples.
+public enum RunReader {
+    /// Reads and validates the run record at `path`.
+    public static func load(_ path: String) throws -> LoadedRun {
+        LoadedRun(path: path, record: try decode(try readFile(path), path: path))
+    }
+
+    /// Reads and validates several files, failing on the first bad one.
+    public static func load(_ paths: [String]) throws -> [LoadedRun] {
+        try paths.map { try load($0) }
+    }
+
+    static func readFile(_ path: String) throws -> Data {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw HMMBenchError(.data, "\(path): no such file")
+        }
+        guard !isDir.boolValue else { throw HMMBenchError(.data, "\(path): is a directory, not a result file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HMMBenchError(.data, "\(path): cannot read (permission denied?)")
+        }
+        return data
+    }
+
+    /// Decodes and validates a run record from `data`; `path` names it in
+    /// errors.
+    public static func decode(_ data: Data, path: String) throws -> RunRecord {
+        let text = String(decoding: data, as: UTF8.self)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw HMMBenchError(.data, "\(path): empty file, not a run record") }
+
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [])
+        } catch {
+            if trimmed.hasPrefix("{") {
+                throw HMMBenchError(.data, "\(path): malformed JSON (truncated or corrupt, \(data.count) bytes)",
+                                    hint: "was the run interrupted while writing? rerun it")
+            }
+            throw HMMBenchError(.data, "\(path): not JSON (an hmmbench result file is a JSON object)")
+        }
+        guard let dict = object as? [String: Any] else {
+            throw HMMBenchError(.data, "\(path): not an hmmbench run record (top level is not a JSON object)")
+        }
+        guard let version = dict["schema_version"] else {
+            throw HMMBenchError(.data, "\(path): no schema_version: not an hmmbench run record")
+        }
+        guard let number = version as? NSNumber, let v = Int(exactly: number.doubleValue) else {
+            throw HMMBenchError(.data, "\(path): schema_version is not an integer")
+        }
+        guard v == RunRecord.currentSchemaVersion else {
+            throw HMMBenchError(.data, "\(path): unknown schema_version \(v) (this hmmbench reads \(RunRecord.currentSchemaVersion))",
+                                hint: v > RunRecord.currentSchemaVersion ? "written by a newer hmmbench; use that version to read it" : nil)
+        }
+        if let tool = dict["tool"] as? String, tool != "hmmbench" {
+            throw HMMBenchError(.data, "\(path): written by '\(tool)', not hmmbench")
+        }
+
+        let record: RunRecord
+        do {
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            record = try decoder.decode(RunRecord.self, from: data)
+        } catch let error as DecodingError {
+            throw HMMBenchError(.data, "\(path): \(describe(error))")
+        } catch {
+            throw HMMBenchError(.data, "\(path): cannot decode run record: \(error)")
+        }
+        try validate(record, path: path)
+        return record
+    }
+
+    /// Checks that stored summaries agree with the samples they summarise.
+    static func validate(_ record: RunRecord, path: String) throws {
+        for (i, r) in record.results.enumerated() {
+            let place = "results[\(i)] (\(r.matchKey))"
+            guard r.stats.n == r.samplesNs.count else {
+                throw HMMBenchError(.data, "\(path): \(place): stats.n is \(r.stats.n) but there are \(r.samplesNs.count) samples")
+            }
+            guard r.bytesPerOp >= 0, r.pagesPerOp >= 0 else {
+                throw HMMBenchError(.data, "\(path): \(place): negative bytes_per_op or pages_per_op")
+            }
+        }
+    }
+
+    /// "field results[2].samples_ns: expected an array" and friends.
+    static func describe(_ error: DecodingError) -> String {
+        func where_(_ path: [CodingKey]) -> String {
+            var s = ""
+            for key in path {
+                if let i = key.intValue { s += "[\(i)]" } else { s += (s.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return s.isEmpty ? "top level" : s
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            let parent = where_(ctx.codingPath)
+            return "missing field \(parent == "top level" ? "" : parent + ".")\(key.stringValue)"
+        case .typeMismatch(let type, let ctx):
+            return "field \(where_(ctx.codingPath)): expected \(typeName(type))"
+        case .valueNotFound(let type, let ctx):
+            return "field \(where_(ctx.codingPath)): null where \(typeName(type)) is required"
+        case .dataCorrupted(let ctx):
+            return "field \(where_(ctx.codingPath)): \(ctx.debugDescription)"
+        @unknown default:
+            return "cannot decode run record"
+        }
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is UInt64.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default:
+            let s = String(describing: type)
+            if s.hasPrefix("Array") { return "an array" }
+            if s.hasPrefix("Dictionary") { return "an object" }
+            return s
+        }
+    }
+}

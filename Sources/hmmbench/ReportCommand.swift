@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import HMMBench
+
+/// `hmmbench report RUN.json`: one run's tables, no baseline.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Show one run: times, throughput, CI, checks and counters.",
+        discussion: """
+        Per result: n, mean, median, stddev/CV, p99 and the 95% CI of the mean \
+        (Student's t), GiB/s, pages/s, the copy-bandwidth ratio, the check and \
+        the mean per repetition of pgmigrate_*, thp_migration_* and TLB \
+        shootdowns. The header states backend, kernel, uapi and virtualization; \
+        simulated, TCG and incomplete runs are marked loudly. Text output fits \
+        72 columns.
+
+        Exit codes: 0 success; 2 bad input (missing, empty, truncated or \
+        non-JSON file, unknown schema_version).
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Run record.", valueName: "RUN.json"))
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|markdown|csv|json"))
+    var format: String = "text"
+
+    func run() throws {
+        let text = try ReportTools.report(path: file, format: try ReportFormat.parse(format))
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import HMMBench
+
+/// `hmmbench run`: a suite or one flow, into one result file.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a suite or one flow and write the results as JSON.",
+        discussion: """
+        Examples:
+          hmmbench run --suite quick --out base.json
+          hmmbench run --flow migrate-to-dev size=32M mapping=thp memory=coherent
+          hmmbench run --suite fault-migrate --backend kernel --cpu 2 --out review.json
+
+        Every repetition is timed with CLOCK_MONOTONIC_RAW around exactly the kernel \
+        work; warmup repetitions are thrown away; every sample is kept in the file with \
+        min/median/mean/stddev/CV/p90/p99/95% CI, GiB/s (2^30 bytes) and pages/s, and the \
+        /proc/vmstat and /proc/interrupts (TLB shootdown) deltas of each repetition.
+
+        The file is rewritten atomically after every flow: Ctrl-C stops the run, keeps \
+        what completed and marks the file incomplete. A flow this box or uapi cannot run \
+        is recorded as skipped with its reason. Suites live in bench/suites (see \
+        'hmmbench list').
+        """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Suite name (bench/suites/NAME.suite) or path.", valueName: "name"))
+    var suite: String?
+
+    @Option(name: .long, help: ArgumentHelp("One flow; its parameters follow as key=value.", valueName: "name"))
+    var flow: String?
+
+    @Argument(help: ArgumentHelp("Flow parameters as key=value (with --flow).", valueName: "key=value"))
+    var parameters: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the results to this JSON file.", valueName: "file"))
+    var out: String?
+
+    @Option(name: .long, help: "Warmup repetitions (default: the suite's, else 2).")
+    var warmup: Int?
+
+    @Option(name: [.customShort("n"), .long], help: "Measured repetitions (default: the suite's, else 10).")
+    var repetitions: Int?
+
+    @Option(name: .long, help: "Pin the measuring thread to this CPU.")
+    var cpu: Int?
+
+    @Option(name: .customLong("suite-dir"), help: ArgumentHelp("Folder with NAME.suite files.", valueName: "dir"))
+    var suiteDirectory: String?
+
+    @Flag(name: .shortAndLong, help: "No progress lines on stderr.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Print the result record as JSON on stdout instead of the table.")
+    var json = false
+
+    @OptionGroup var backendOptions: BackendOptionGroup
+
+    func run() throws {
+        let plan = try RunPlan.make(suite: suite, flow: flow, parameters: parameters, suiteDirectory: suiteDirectory,
+                                    warmup: warmup, repetitions: repetitions, cpu: cpu)
+        let selection = try BackendSelector.select(try backendOptions.options())
+        for n in selection.notices { FileHandle.standardError.write(Data((n + "\n").utf8)) }
+        let runner = SuiteRunner(selection: selection, options: plan.options, outputPath: out,
+                                 progress: StderrProgress(enabled: !quiet))
+        let record = try runner.run(suite: plan.suiteName, entries: plan.entries)
+        if json {
+            print(try JSONOutput.string(record))
+        } else {
+            print(TextExporter().render(RunReport(LoadedRun(path: out ?? "(this run)", record: record))))
+        }
+        if let out { FileHandle.standardError.write(Data("hmmbench: results in \(out)\n".utf8)) }
+        if !record.complete {
+            throw HMMBenchError(.interrupted, record.incompleteReason ?? "run incomplete",
+                                hint: out.map { "completed results are in \($0), marked incomplete" })
+        }
+    }
+}
