@@ -218,7 +218,8 @@ import Testing
         let d0 = try b.openDevice(0)
         var r: MappedRegion? = try map(b)
         let address = r!.address()
-        #expect(d0.perform(.migrateToDevice, r!, buffer: HostBuffer(bytes: r!.bytes).pointer) == MirrorReply(cpages: 16))
+        let buffer = HostBuffer(bytes: r!.bytes)
+        #expect(d0.perform(.migrateToDevice, r!, buffer: buffer.pointer) == MirrorReply(cpages: 16))
         #expect(b.followedRegionCount == 1)
         r = nil
         #expect(b.followedRegionCount == 0)
