@@ -260,7 +260,7 @@ extension Comparison {
         for key in matchedKeys {
             let present = indexed.enumerated().compactMap { i, byKey in byKey[key].map { (i, $0) } }
             let base = present[0].1
-            let time = present.map { ($0.0, $0.1.samplesNs.map(Double.init)) }
+            let time = present.map { ($0.0, $0.1.timeSamples) }
             let rate = present.map { ($0.0, $0.1.gibPerSSamples) }
             let tSum = time.map { Statistics.summarize($0.1) }
             let rSum = rate.map { Statistics.summarize($0.1) }

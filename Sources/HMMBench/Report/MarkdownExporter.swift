@@ -34,7 +34,7 @@ public struct MarkdownExporter: ReportExporter {
             out += c.environmentDifferences.map { "- \($0)" }
         }
         out += ["", "time: lower is better; GiB/s: higher is better. `*  x.xx%*` significant "
-                + "(Welch p < \(Format.fixed(c.alpha, 3))), `(  x.xx%)` not significant. "
+                + "(Welch p < \(TextLayout.trimmed(c.alpha))), `(  x.xx%)` not significant. "
                 + "NOISY: CV above \(TextLayout.percent(c.noiseCV)) in some run, never called a change."]
         for r in c.results {
             var title = "### `\(r.key)`"

@@ -103,6 +103,12 @@ public enum NotableCounters {
 }
 
 extension FlowResult {
+    /// The samples as Doubles (ns). Not `samplesNs.map(Double.init)`: on
+    /// [UInt64] that resolves to `Double(bitPattern:)`.
+    public var timeSamples: [Double] {
+        samplesNs.map { Double($0) }
+    }
+
     /// Per-sample throughput in GiB/s, computed as `Throughput` does.
     public var gibPerSSamples: [Double] {
         samplesNs.map { Double(bytesPerOp) / 1_073_741_824 / (Swift.max(Double($0), 1) / 1e9) }

@@ -45,7 +45,7 @@ public struct ReportedResult: Codable, Equatable, Sendable {
         deviceMemory = r.deviceMemory
         bytesPerOp = r.bytesPerOp
         // Summaries recomputed from the samples, the source of truth.
-        time = Statistics.summarize(r.samplesNs.map(Double.init))
+        time = Statistics.summarize(r.timeSamples)
         gibPerS = Statistics.summarize(r.gibPerSSamples)
         pagesPerSMean = Statistics.mean(r.samplesNs.map { Double(r.pagesPerOp) / (Swift.max(Double($0), 1) / 1e9) })
         copyBandwidthRatio = r.copyBandwidthRatio

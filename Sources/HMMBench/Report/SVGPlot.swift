@@ -37,7 +37,7 @@ public struct SVGPlot: Sendable {
     public init(runs: [LoadedRun]) throws {
         let headers = runs.enumerated().map { RunHeader(label: RunHeader.label($0.offset), run: $0.element) }
         legend = zip(runs, headers).map { run, h in
-            "\(h.label)  \(run.name)  \(h.backend.rawValue)  \(h.virtualization)  kernel \(h.kernel)\(h.complete ? "" : "  INCOMPLETE")"
+            "\(h.label): \(run.name): backend \(h.backend.rawValue), \(h.virtualization), kernel \(h.kernel)\(h.complete ? "" : ", INCOMPLETE")"
         }
         var alerts: [String] = []
         if Set(headers.map(\.backend)).count > 1 { alerts.append(Comparison.mixedBanner) }
@@ -133,7 +133,11 @@ public struct SVGPlot: Sendable {
         var lx0 = (points.map { log2($0.x) }.min() ?? 0).rounded(.down)
         var lx1 = (points.map { log2($0.x) }.max() ?? 1).rounded(.up)
         if lx1 - lx0 < 1 { lx0 -= 1; lx1 += 1 }
-        let axis = Self.niceAxis(points.map { Swift.max($0.high, $0.y) }.max() ?? 1)
+        // Half a step of air so points at the ends clear the frame.
+        let tickLow = Int(lx0), tickHigh = Int(lx1)
+        lx0 -= 0.5
+        lx1 += 0.5
+        let axis = Self.niceAxis((points.map { Swift.max($0.high, $0.y) }.max() ?? 1) * 1.05)
         func px(_ x: Double) -> Double { left + (log2(x) - lx0) / (lx1 - lx0) * (right - left) }
         func py(_ v: Double) -> Double {
             let c = Swift.min(Swift.max(v, 0), axis.top)
@@ -149,10 +153,10 @@ public struct SVGPlot: Sendable {
             s.append("<text x=\"\(Self.n(left - 6))\" y=\"\(Self.n(yy + 4))\" text-anchor=\"end\">\(Format.fixed(v, stepDigits))</text>")
             v += axis.step
         }
-        let span = Int(lx1 - lx0)
+        let span = tickHigh - tickLow
         let every = Swift.max(1, (span + 9) / 10)
-        var e = Int(lx0)
-        while e <= Int(lx1) {
+        var e = tickLow
+        while e <= tickHigh {
             let xx = px(Double(1 << Swift.min(Swift.max(e, 0), 62)))
             s.append("<line x1=\"\(Self.n(xx))\" y1=\"\(Self.n(plotBottom))\" x2=\"\(Self.n(xx))\" y2=\"\(Self.n(plotBottom + 5))\" stroke=\"#444444\"/>")
             s.append("<text x=\"\(Self.n(xx))\" y=\"\(Self.n(plotBottom + 18))\" text-anchor=\"middle\">\(TextLayout.size(Double(1 << Swift.min(Swift.max(e, 0), 62))))</text>")

@@ -23,7 +23,7 @@ public struct TextExporter: ReportExporter {
         }
         out.append("")
         out.append("Legend: time: lower is better; GiB/s: higher is better.")
-        out.append("  *  x.xx%* significant (Welch t-test p < \(Format.fixed(c.alpha, 3))); (  x.xx%) not significant.")
+        out.append("  *  x.xx%* significant (Welch p < \(TextLayout.trimmed(c.alpha))); (  x.xx%) not significant.")
         out.append("  NOISY: CV above \(TextLayout.percent(c.noiseCV)) in some run, never called a change.")
         out.append("  cv = stddev / mean; p = two-sided Welch p against run A.")
 
@@ -121,7 +121,7 @@ public struct TextExporter: ReportExporter {
         out += TextLayout.wrap("  " + h.summary, indent: 2)
         var second = "  hmmbench \(h.hmmbenchVersion), started \(h.startedAt)"
         if let s = h.suite { second += ", suite \(s)" }
-        second += h.complete ? ", complete" : ", INCOMPLETE"
+        if h.complete { second += ", complete" }
         out += TextLayout.wrap(second, indent: 2)
         out += TextLayout.wrap("  CPU " + h.cpuModel, indent: 2)
         if !r.banners.isEmpty {

@@ -12,12 +12,25 @@ public enum TextLayout {
         if text.count <= width { return [text] }
         let lead = text.prefix(while: { $0 == " " })
         let pad = String(repeating: " ", count: Swift.min(indent + lead.count, width / 2))
+        // Words with the spacing that preceded them, so runs of spaces
+        // inside a line (aligned marks like "*  1.00%*") survive.
+        var tokens: [(gap: String, word: String)] = []
+        var gap = "", word = ""
+        for ch in text.dropFirst(lead.count) {
+            if ch == " " {
+                if !word.isEmpty { tokens.append((gap, word)); gap = ""; word = "" }
+                gap.append(ch)
+            } else {
+                word.append(ch)
+            }
+        }
+        if !word.isEmpty { tokens.append((gap, word)) }
         var lines: [String] = []
         var line = String(lead)
         var lineHasWord = false
-        for word in text.dropFirst(lead.count).split(separator: " ", omittingEmptySubsequences: true) {
-            var w = String(word)
-            let candidate = lineHasWord ? line + " " + w : line + w
+        for (g, token) in tokens {
+            var w = token
+            let candidate = lineHasWord ? line + g + w : line + w
             if candidate.count <= width {
                 line = candidate
                 lineHasWord = true
@@ -123,11 +136,21 @@ public enum TextLayout {
     public static func compact(_ v: Double) -> String {
         let a = abs(v)
         guard a.isFinite else { return Format.fixed(v, 0) }
-        if a < 1_000 { return Format.fixed(v, decimals(for: v, significant: 4) > 1 ? 1 : decimals(for: v, significant: 4)) }
+        if a < 1_000 { return v == v.rounded() ? Format.fixed(v, 0) : Format.fixed(v, a < 10 ? 2 : 1) }
         for (div, suffix) in [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")] where a >= div {
             return Format.fixed(v / div, decimals(for: v / div, significant: 4)) + suffix
         }
         return Format.fixed(v, 0)
+    }
+
+    /// `v` with at most `digits` decimals, trailing zeros dropped ("0.05").
+    public static func trimmed(_ v: Double, _ digits: Int = 4) -> String {
+        var s = Format.fixed(v, digits)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s
     }
 
     /// A percentage from a fraction: 0.0123 -> "1.2%".

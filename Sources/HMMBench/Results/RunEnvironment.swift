@@ -19,6 +19,8 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
     public var hostname: String
     /// CPU the measuring thread was pinned to, if any.
     public var pinnedCPU: Int?
+    /// NUMA node memory was bound to (`--membind`), if any.
+    public var memoryNode: Int?
 
     public init(backend: BackendKind, uapi: String, virtualization: String, kernel: KernelFacts, cpu: CPUFacts,
                 thp: THPFacts, hugetlb: HugetlbFacts, numa: NUMATopology, devices: [DeviceDescriptor],
@@ -44,6 +46,7 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
         case commandLine = "command_line"
         case hostname
         case pinnedCPU = "pinned_cpu"
+        case memoryNode = "memory_node"
     }
 }
 

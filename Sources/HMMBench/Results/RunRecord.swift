@@ -105,7 +105,7 @@ public struct FlowResult: Codable, Equatable, Sendable {
         self.pagesPerOp = pagesPerOp
         self.warmup = warmup
         self.samplesNs = samplesNs
-        self.stats = Statistics.summarize(samplesNs.map(Double.init))
+        self.stats = Statistics.summarize(samplesNs.map { Double($0) })
         self.throughput = Throughput(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp)
         self.counters = counters
         self.check = check

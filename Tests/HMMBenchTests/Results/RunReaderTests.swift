@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import HMMBench
+
+@Suite("RunReader and AtomicWriter")
+struct RunReaderTests {
+    typealias F = ReportFixtures
+
+    /// The message of the `.data` error `load` throws; checks it is one line
+    /// naming the file.
+    func loadError(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        do {
+            _ = try RunReader.load(path)
+            Issue.record("expected an error loading \(path)", sourceLocation: sourceLocation)
+            return ""
+        } catch let e as HMMBenchError {
+            #expect(e.kind == .data && e.exitCode == 2, sourceLocation: sourceLocation)
+            #expect(!e.message.contains("\n"), sourceLocation: sourceLocation)
+            #expect(e.message.hasPrefix(path + ": "), sourceLocation: sourceLocation)
+            return e.message
+        } catch {
+            Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
+            return ""
+        }
+    }
+
+    @Test func roundTrip() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rec = F.record(F.sweep(), skipped: [SkippedFlow(flow: "x", params: [:], reason: "because")])
+        let path = F.write(rec, "run.json", in: dir)
+        let loaded = try RunReader.load(path)
+        #expect(loaded.record == rec)
+        #expect(loaded.name == "run.json")
+    }
+
+    static let goodJSON: String = {
+        String(decoding: try! JSONOutput.data(F.record([F.result(meanNs: 1e6, n: 3)])), as: UTF8.self)
+    }()
+
+    @Test func badFiles() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(loadError(dir + "/missing.json").contains("no such file"))
+        #expect(loadError(F.write(text: "", "empty.json", in: dir)).contains("empty"))
+        #expect(loadError(F.write(text: "  \n", "blank.json", in: dir)).contains("empty"))
+        let truncated = String(Self.goodJSON.prefix(Self.goodJSON.count / 2))
+        #expect(loadError(F.write(text: truncated, "trunc.json", in: dir)).contains("truncated"))
+        #expect(loadError(F.write(text: "hmmbench results\n1 2 3\n", "text.json", in: dir)).contains("not JSON"))
+        #expect(loadError(F.write(text: "[1, 2]", "array.json", in: dir)).contains("not an hmmbench run record"))
+        #expect(loadError(F.write(text: "{\"results\": []}", "noversion.json", in: dir)).contains("no schema_version"))
+        #expect(loadError(F.write(text: "{\"schema_version\": 99, \"tool\": \"hmmbench\"}", "future.json", in: dir))
+                    .contains("unknown schema_version 99"))
+        #expect(loadError(F.write(text: "{\"schema_version\": \"1\"}", "strversion.json", in: dir)).contains("not an integer"))
+        #expect(loadError(F.write(text: "{\"schema_version\": 1, \"tool\": \"fio\"}", "fio.json", in: dir)).contains("'fio'"))
+        #expect(loadError(dir).contains("directory"))
+    }
+
+    @Test func badFields() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A required field missing.
+        let noEnv = Self.goodJSON.replacingOccurrences(of: "\"environment\"", with: "\"environmentX\"")
+        #expect(loadError(F.write(text: noEnv, "noenv.json", in: dir)).contains("missing field environment"))
+        // A field of the wrong type, deep inside.
+        let badSamples = try edit(Self.goodJSON) { root in
+            var results = root["results"] as! [[String: Any]]
+            results[0]["samples_ns"] = "fast"
+            root["results"] = results
+        }
+        #expect(loadError(F.write(text: badSamples, "types.json", in: dir)).contains("results[0].samples_ns"))
+        // Stored summary disagreeing with the samples.
+        let badN = try edit(Self.goodJSON) { root in
+            var results = root["results"] as! [[String: Any]]
+            var stats = results[0]["stats"] as! [String: Any]
+            stats["n"] = 7
+            results[0]["stats"] = stats
+            root["results"] = results
+        }
+        #expect(loadError(F.write(text: badN, "n.json", in: dir)).contains("stats.n is 7 but there are 3 samples"))
+    }
+
+    func edit(_ json: String, _ change: (inout [String: Any]) -> Void) throws -> String {
+        var root = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        change(&root)
+        return String(decoding: try JSONSerialization.data(withJSONObject: root), as: UTF8.self)
+    }
+
+    @Test func incompleteRunsLoad() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = F.write(F.record([F.result(meanNs: 1e6)], complete: false), "partial.json", in: dir)
+        #expect(try RunReader.load(path).record.complete == false)
+    }
+
+    @Test func atomicWriterReplacesAndLeavesNoTemporary() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/out.txt"
+        try AtomicWriter.write("first\n", to: path)
+        try AtomicWriter.write("second\n", to: path)
+        #expect(String(decoding: FileManager.default.contents(atPath: path)!, as: UTF8.self) == "second\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.txt"])
+        #expect(AtomicWriter.temporaryPath(for: path) == path + ".tmp.\(getpid())")
+        #expect(AtomicWriter.directory(of: "a.json") == ".")
+        #expect(AtomicWriter.directory(of: "/a.json") == "/")
+        #expect(AtomicWriter.directory(of: "x/y/a.json") == "x/y")
+    }
+
+    @Test func atomicWriterFailsCleanly() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            try AtomicWriter.write("x", to: dir + "/no/such/dir/out.json")
+            Issue.record("expected a failure")
+        } catch let e as HMMBenchError {
+            #expect(e.kind == .system && e.errno == ENOENT)
+            #expect(e.message.contains("out.json.tmp."))
+        }
+        // Renaming over a directory fails after the temporary was written:
+        // the temporary must be gone.
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: dir + "/sub/inner", withIntermediateDirectories: false)
+        #expect(throws: HMMBenchError.self) { try AtomicWriter.write("x", to: dir + "/sub") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["sub"])
+    }
+}
