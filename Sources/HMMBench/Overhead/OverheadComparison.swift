@@ -48,7 +48,8 @@ public struct OverheadConfig: Equatable, Sendable {
 
     /// Usage errors for values neither tool can run with.
     public func validate() throws {
-        try RunOptions(warmup: warmup, repetitions: repetitions).validate()
+        guard (1...100_000).contains(repetitions) else { throw HMMBenchError.usage("--reps \(repetitions) is out of range 1...100000") }
+        guard (0...10_000).contains(warmup) else { throw HMMBenchError.usage("--warmup \(warmup) is out of range 0...10000") }
         try PageSize.validate(bytes: size, unit: PageSize.base, what: "--size")
         guard device == 0 || device == 2 else {
             throw HMMBenchError.usage("--device \(device): hmmbench's flows use device 0 (memory=private) or 2 (memory=coherent)",
@@ -145,10 +146,10 @@ public struct ReferenceProgram: Equatable, Sendable {
 
     /// Where to look when `--reference` is not given: next to the hmmbench
     /// executable, then bench/reference/hmm-ref under the working directory.
-    public static func defaultCandidates(executablePath: String = CommandLine.arguments.first ?? "",
+    public static func defaultCandidates(executablePath: String = currentExecutable(),
                                          workingDirectory: String = FileManager.default.currentDirectoryPath) -> [String] {
         var out: [String] = []
-        let exe = resolvedExecutable(executablePath)
+        let exe = executablePath
         if let slash = exe.lastIndex(of: "/") {
             let dir = String(exe[..<slash])
             out.append((dir.isEmpty ? "" : dir) + "/" + name)
@@ -157,11 +158,11 @@ public struct ReferenceProgram: Equatable, Sendable {
         return out
     }
 
-    /// /proc/self/exe when it resolves (the real path even when started
-    /// through PATH), else `argv0`.
-    static func resolvedExecutable(_ argv0: String) -> String {
+    /// The running executable: /proc/self/exe when it resolves (the real
+    /// path even when started through PATH), else argv[0].
+    public static func currentExecutable() -> String {
         if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), p.hasPrefix("/") { return p }
-        return argv0
+        return CommandLine.arguments.first ?? ""
     }
 
     /// The program at `explicit`, or the first executable candidate.
@@ -225,37 +226,17 @@ public struct ReferenceProgram: Equatable, Sendable {
         return nil
     }
 
-    /// Runs `path` with `args`; returns the exit status (or the signal),
-    /// stdout and stderr. Both pipes are drained concurrently so a chatty
-    /// child cannot block.
+    /// Runs `path` with `args` (see `Subprocess`), naming the reference
+    /// program when it cannot start.
     static func spawn(_ path: String, _ args: [String]) throws -> (status: Int32, signaled: Bool, stdout: Data, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
         do {
-            try p.run()
-        } catch {
-            throw HMMBenchError(.environment, "cannot start reference program \(path): \(error.localizedDescription)",
-                                hint: "check that it is a static x86-64 binary built from bench/reference/hmm-ref.c")
+            let r = try Subprocess.run(path, args)
+            return (r.status, r.signaled, r.stdout, r.stderr)
+        } catch let e as HMMBenchError where e.kind == .environment {
+            throw HMMBenchError(.environment, "cannot start reference program \(path): \(Errno.describe(e.errno ?? 0))",
+                                hint: "check that it is an x86-64 binary built from bench/reference/hmm-ref.c", errno: e.errno)
         }
-        let box = ErrorBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            box.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return (p.terminationStatus, p.terminationReason == .uncaughtSignal, stdout, String(decoding: box.data, as: UTF8.self))
     }
-
-    private final class ErrorBox: @unchecked Sendable { var data = Data() }
 }
 
 /// One operation compared: both tools' statistics and the ratio.
@@ -281,8 +262,9 @@ public struct OverheadEntry: Codable, Equatable, Sendable {
         flow = op.flow
         self.referenceSamplesNs = referenceSamplesNs
         self.hmmbenchSamplesNs = hmmbenchSamplesNs
-        reference = Statistics.summarize(referenceSamplesNs.map(Double.init))
-        hmmbench = Statistics.summarize(hmmbenchSamplesNs.map(Double.init))
+        // Not `.map(Double.init)`: on [UInt64] that picks Double(bitPattern:).
+        reference = Statistics.summarize(referenceSamplesNs.map { Double($0) })
+        hmmbench = Statistics.summarize(hmmbenchSamplesNs.map { Double($0) })
         ratioMedian = Self.ratio(hmmbench.median, reference.median)
         ratioMean = Self.ratio(hmmbench.mean, reference.mean)
         self.hmmbenchCheck = hmmbenchCheck
@@ -386,8 +368,9 @@ public struct OverheadReport: Codable, Equatable, Sendable {
             lines.append("tcg: software emulation; the ratio is evidence, the times are not")
         }
         lines.append("")
-        let cols = [TextLayout.Column(9, left: true), TextLayout.Column(8, left: true), TextLayout.Column(10),
-                    TextLayout.Column(10), TextLayout.Column(10), TextLayout.Column(6), TextLayout.Column(6),
+        // 2 + 9 + 8 + 3 x 9 + 3 x 6 + 7 separators = 71 columns.
+        let cols = [TextLayout.Column(9, left: true), TextLayout.Column(8, left: true), TextLayout.Column(9),
+                    TextLayout.Column(9), TextLayout.Column(9), TextLayout.Column(6), TextLayout.Column(6),
                     TextLayout.Column(6)]
         lines.append(TextLayout.row(["op", "tool", "median", "mean", "p90", "cv", "ratio", "ratio"], cols))
         lines.append(TextLayout.row(["", "", "", "", "", "", "median", "mean"], cols))

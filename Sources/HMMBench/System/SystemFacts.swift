@@ -83,17 +83,10 @@ public enum SystemFacts {
     }
 
     private static func gunzip(_ path: String) -> String? {
-        for tool in ["/bin/gzip", "/usr/bin/gzip", "/bin/zcat", "/usr/bin/zcat"] where FileManager.default.isExecutableFile(atPath: tool) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: tool)
-            p.arguments = tool.hasSuffix("zcat") ? [path] : ["-dc", path]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.nullDevice
-            do { try p.run() } catch { continue }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            if p.terminationStatus == 0 { return String(decoding: data, as: UTF8.self) }
+        for tool in ["/bin/gzip", "/usr/bin/gzip"] where FileManager.default.isExecutableFile(atPath: tool) {
+            if let r = try? Subprocess.run(tool, ["-dc", path]), !r.signaled, r.status == 0 {
+                return String(decoding: r.stdout, as: UTF8.self)
+            }
         }
         return nil
     }
