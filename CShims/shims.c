@@ -7,6 +7,7 @@
 #include "CShims.h"
 #include "CShimsSignals.h"
 
+#include <pthread.h>
 #include <signal.h>
 
 static volatile sig_atomic_t hmmb_interrupt_count;
@@ -30,6 +31,14 @@ int hmmb_install_interrupt_handler(void)
     sigemptyset(&sa.sa_mask);
     if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
         return -errno;
+    /* A parent may have left the signals blocked in the mask we inherit
+     * (test runners, some job launchers): Ctrl-C must still reach us. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if (pthread_sigmask(SIG_UNBLOCK, &set, NULL) != 0)
+        return -EINVAL;
     return 0;
 }
 

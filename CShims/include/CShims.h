@@ -166,6 +166,13 @@ static inline long hmmb_migrate_pages(int pid, unsigned long maxnode,
     return r < 0 ? -errno : r;
 }
 
+/* set_mempolicy(2) for the calling thread. Returns 0 or -errno. */
+static inline int hmmb_set_mempolicy(int mode, const unsigned long *nodemask,
+                                     unsigned long maxnode)
+{
+    return set_mempolicy(mode, nodemask, maxnode) < 0 ? -errno : 0;
+}
+
 /* get_mempolicy(2). Returns 0 or -errno. */
 static inline int hmmb_get_mempolicy(int *mode, unsigned long *nodemask,
                                      unsigned long maxnode, void *addr,

@@ -27,7 +27,7 @@ struct HMMBenchCommand: ParsableCommand {
         """,
         version: HMMBenchVersion.string,
         subcommands: [ProbeCommand.self, ListCommand.self, RunCommand.self, ReportCommand.self,
-                      CompareCommand.self, PlotCommand.self]
+                      CompareCommand.self, PlotCommand.self, ConformanceCommand.self, OverheadCommand.self]
     )
 
     static func main() {

@@ -20,7 +20,8 @@ struct ProbeCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let (report, _) = try ProbeReport.probe(try backendOptions.options())
+        let (report, selection) = try ProbeReport.probe(try backendOptions.options())
+        for n in selection.notices { FileHandle.standardError.write(Data((n + "\n").utf8)) }
         if json {
             print(try JSONOutput.string(report))
         } else {

@@ -46,6 +46,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Pin the measuring thread to this CPU.")
     var cpu: Int?
 
+    @Option(name: .long, help: ArgumentHelp("Bind memory to this NUMA node (set_mempolicy MPOL_BIND).", valueName: "node"))
+    var membind: Int?
+
     @Option(name: .customLong("suite-dir"), help: ArgumentHelp("Folder with NAME.suite files.", valueName: "dir"))
     var suiteDirectory: String?
 
@@ -59,7 +62,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let plan = try RunPlan.make(suite: suite, flow: flow, parameters: parameters, suiteDirectory: suiteDirectory,
-                                    warmup: warmup, repetitions: repetitions, cpu: cpu)
+                                    warmup: warmup, repetitions: repetitions, cpu: cpu, memoryNode: membind)
         let selection = try BackendSelector.select(try backendOptions.options())
         for n in selection.notices { FileHandle.standardError.write(Data((n + "\n").utf8)) }
         let runner = SuiteRunner(selection: selection, options: plan.options, outputPath: out,

@@ -8,12 +8,13 @@ public struct RunPlan: Sendable {
     /// Resolves `--suite` or `--flow key=value...` (exactly one), and the
     /// warmup/repetition overrides.
     public static func make(suite: String?, flow: String?, parameters: [String], suiteDirectory: String?,
-                            warmup: Int?, repetitions: Int?, cpu: Int?, catalog: FlowCatalog = .standard) throws -> RunPlan {
+                            warmup: Int?, repetitions: Int?, cpu: Int?, memoryNode: Int? = nil,
+                            catalog: FlowCatalog = .standard) throws -> RunPlan {
         var plan: RunPlan
         switch (suite, flow) {
         case (nil, nil):
             plan = try make(suite: "quick", flow: nil, parameters: parameters, suiteDirectory: suiteDirectory,
-                            warmup: warmup, repetitions: repetitions, cpu: cpu, catalog: catalog)
+                            warmup: warmup, repetitions: repetitions, cpu: cpu, memoryNode: memoryNode, catalog: catalog)
             return plan
         case (.some, .some):
             throw HMMBenchError.usage("give --suite or --flow, not both")
@@ -36,6 +37,7 @@ public struct RunPlan: Sendable {
             plan = RunPlan(suiteName: nil, entries: try catalog.expand(flow: name, values: values),
                            options: RunOptions(cpu: cpu))
         }
+        plan.options.memoryNode = memoryNode
         if let warmup { plan.options.warmup = warmup }
         if let repetitions { plan.options.repetitions = repetitions }
         try plan.options.validate()

@@ -9,11 +9,14 @@ public struct RunOptions: Sendable {
     public var repetitions: Int
     /// Pin the measuring thread to this CPU.
     public var cpu: Int?
+    /// Bind the measuring thread's memory to this NUMA node (MPOL_BIND).
+    public var memoryNode: Int?
 
-    public init(warmup: Int = 2, repetitions: Int = 10, cpu: Int? = nil) {
+    public init(warmup: Int = 2, repetitions: Int = 10, cpu: Int? = nil, memoryNode: Int? = nil) {
         self.warmup = warmup
         self.repetitions = repetitions
         self.cpu = cpu
+        self.memoryNode = memoryNode
     }
 
     public func validate() throws {
@@ -35,6 +38,17 @@ public enum Runner {
         }
         let r = hmmb_pin_to_cpu(Int32(cpu))
         if r < 0 { throw HMMBenchError.system("sched_setaffinity to CPU \(cpu)", errno: -r) }
+    }
+
+    /// Binds the calling thread's future allocations to `node`
+    /// (set_mempolicy MPOL_BIND). On a simulated topology only the node is
+    /// checked: there is nothing real to bind.
+    public static func bindMemory(node: Int, migrator: NodeMigrator) throws {
+        try migrator.topology.require(node: node)
+        guard migrator.kind == .kernel else { return }
+        let mask = LibnumaMigrator.mask(node)
+        let r = hmmb_set_mempolicy(HMMB_MPOL_BIND, mask, UInt(mask.count * UInt.bitWidth + 1))
+        if r < 0 { throw HMMBenchError.system("set_mempolicy MPOL_BIND to node \(node)", errno: -r) }
     }
 
     /// Whether Ctrl-C (or SIGTERM) has arrived.

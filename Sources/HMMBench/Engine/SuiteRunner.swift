@@ -63,10 +63,12 @@ public final class SuiteRunner {
     /// an abort; Ctrl-C ends the run early with `complete = false`.
     public func run(suite: String?, entries: [FlowParameters]) throws -> RunRecord {
         if let cpu = options.cpu { try Runner.pin(cpu: cpu) }
+        if let node = options.memoryNode { try Runner.bindMemory(node: node, migrator: selection.migrator) }
         _ = hmmb_install_interrupt_handler()
         let context = FlowContext(mirror: selection.mirror, migrator: selection.migrator, pinnedCPU: options.cpu)
         var record = RunRecord(suite: suite, startedAt: EnvironmentCapture.timestamp(),
                                environment: EnvironmentCapture.capture(selection, pinnedCPU: options.cpu))
+        record.environment.memoryNode = options.memoryNode
         var todo = entries
         // The ceiling comes first so every later result can be compared to it.
         if let i = todo.firstIndex(where: { $0.flow == "copy-bandwidth" }), i != 0 {

@@ -7,6 +7,8 @@ final class TouchingThreads {
     private var threads: [Thread] = []
     private let stop = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     private let started = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private var running = 0
 
     /// Starts `count` threads pinned round-robin to CPUs other than
     /// `avoidCPU` (when there are others), each reading one byte per page.
@@ -21,24 +23,29 @@ final class TouchingThreads {
         for i in 0..<count {
             let cpu = others.isEmpty ? nil : others[i % others.count]
             let sem = started
+            let done = finished
             let t = Thread {
                 if let cpu { _ = hmmb_pin_to_cpu(Int32(cpu)) }
                 sem.signal()
                 while hmmb_atomic_load(stopFlag) == 0 {
                     _ = hmmb_touch_read(base, pages, PageSize.base)
                 }
+                done.signal()
             }
             threads.append(t)
             t.start()
         }
         for _ in 0..<count { started.wait() }
+        running = count
     }
 
     /// Stops the threads and waits until they no longer touch the region.
     func stopAll() {
         hmmb_atomic_store(stop, 1)
-        // Threads check the flag once per pass over the region.
-        while threads.contains(where: { $0.isExecuting }) { usleep(100) }
+        // Threads check the flag once per pass over the region; wait for
+        // every one to leave its loop before the region may be unmapped.
+        for _ in 0..<running { finished.wait() }
+        running = 0
         threads = []
     }
 

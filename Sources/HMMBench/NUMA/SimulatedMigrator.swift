@@ -18,9 +18,10 @@ public final class SimulatedMigrator: NodeMigrator {
 
     private let scratch2 = HostBuffer(bytes: PageSize.base)
 
+    /// Reads the page into a scratch page: the cost of a copy without
+    /// writing to the mapping (which may be read-only).
     private func copyPage(_ p: UnsafeMutableRawPointer) {
         memcpy(scratch2.pointer, p, PageSize.base)
-        memcpy(p, scratch2.pointer, PageSize.base)
     }
 
     public func movePages(_ region: MappedRegion, pages range: Range<Int>, to node: Int, batch: Int) throws -> MoveOutcome {
