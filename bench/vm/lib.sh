@@ -51,3 +51,26 @@ hb_json_str() {
   s=${s//$'\n'/\\n}
   printf '"%s"' "$s"
 }
+
+# hb_run_child CMD ARGS...: run CMD in the background and wait for it,
+# passing TERM/HUP/INT on to it, so that killing a script also stops its
+# qemu (bash would otherwise defer the trap until a foreground child ends).
+hb_child_pid=""
+hb_forward() {
+  if [[ -n $hb_child_pid ]]; then
+    kill -TERM "$hb_child_pid" 2>/dev/null || true
+    wait "$hb_child_pid" 2>/dev/null || true
+  fi
+  exit "$1"
+}
+hb_run_child() {
+  local rc=0
+  "$@" &
+  hb_child_pid=$!
+  trap 'hb_forward 143' TERM HUP
+  trap 'hb_forward 130' INT
+  wait "$hb_child_pid" || rc=$?
+  hb_child_pid=""
+  trap - TERM HUP INT
+  return "$rc"
+}
