@@ -31,6 +31,11 @@ struct ConformanceCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only scenarios whose name starts with this.", valueName: "PREFIX"))
     var only: String?
 
+    @Flag(name: .customLong("include-hazards"), help: ArgumentHelp(
+        "Also run, on the kernel, scenarios known to crash some kernels.",
+        discussion: "One scenario oopses 6.1's test_hmm (READ after a CPU touch migrated pages back). Only on a throwaway VM."))
+    var includeHazards = false
+
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
@@ -76,7 +81,7 @@ struct ConformanceCommand: ParsableCommand {
         let selection = try BackendSelector.select(try backendOptions.options())
         for n in selection.notices { FileHandle.standardError.write(Data((n + "\n").utf8)) }
         let release = selection.mirror.kind == .kernel ? KernelRelease.running().release : "simulated"
-        let report = ConformanceRunner.run(set, on: selection.mirror, kernelRelease: release)
+        let report = ConformanceRunner.run(set, on: selection.mirror, kernelRelease: release, includeHazards: includeHazards)
         if let out { try report.write(to: out) }
         if json {
             print(String(decoding: try report.encoded(), as: UTF8.self))

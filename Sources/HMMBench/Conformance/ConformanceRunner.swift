@@ -9,8 +9,10 @@ public enum ConformanceRunner {
     static func writePattern(_ i: Int) -> UInt8 { 0xB0 | UInt8(i & 0xF) }
 
     /// Runs `scenarios` on `backend`. `kernelRelease` goes in the report.
+    /// Scenarios with a `kernelHazard` are skipped on the kernel backend
+    /// unless `includeHazards`.
     public static func run(_ scenarios: [ConformanceScenario] = ConformanceSuite.all, on backend: MirrorBackend,
-                           kernelRelease: String) -> ConformanceReport {
+                           kernelRelease: String, includeHazards: Bool = false) -> ConformanceReport {
         // Buffers first: nothing allocated mid-scenario may land in an
         // address range a scenario has just unmapped and still probes.
         let maxPages = scenarios.flatMap(\.actions).compactMap { a -> Int? in
@@ -19,7 +21,13 @@ public enum ConformanceRunner {
         }.max() ?? 1
         let buffer = HostBuffer(bytes: maxPages * PageSize.base)
         let snapshot = HostBuffer(bytes: max(maxPages, PageSize.base))
-        let results = scenarios.map { run($0, on: backend, buffer: buffer, snapshotBuffer: snapshot) }
+        let results = scenarios.map { scenario -> ConformanceScenarioResult in
+            if backend.kind == .kernel, let hazard = scenario.kernelHazard, !includeHazards {
+                return ConformanceScenarioResult(name: scenario.name, status: .skipped,
+                                                 reason: "skipped on the kernel: \(hazard) (--include-hazards runs it)")
+            }
+            return run(scenario, on: backend, buffer: buffer, snapshotBuffer: snapshot)
+        }
         return ConformanceReport(backend: backend.kind, uapi: backend.uapi, kernelRelease: kernelRelease,
                                  devices: backend.presentDevices().map(\.index), scenarios: results)
     }
