@@ -67,7 +67,7 @@ struct RunCommand: ParsableCommand {
         for n in selection.notices { FileHandle.standardError.write(Data((n + "\n").utf8)) }
         let runner = SuiteRunner(selection: selection, options: plan.options, outputPath: out,
                                  progress: StderrProgress(enabled: !quiet))
-        let record = try runner.run(suite: plan.suiteName, entries: plan.entries)
+        let record = try runner.run(suite: plan.suiteName, entries: plan.entries, rejected: plan.rejected)
         if json {
             print(try JSONOutput.string(record))
         } else {

@@ -3,6 +3,9 @@
 public struct RunPlan: Sendable {
     public var suiteName: String?
     public var entries: [FlowParameters]
+    /// Combinations of a comma-list expansion that cannot be valid (64K of
+    /// THP), recorded as skipped instead of stopping the run.
+    public var rejected: [SkippedFlow] = []
     public var options: RunOptions
 
     /// Resolves `--suite` or `--flow key=value...` (exactly one), and the
@@ -41,6 +44,26 @@ public struct RunPlan: Sendable {
         if let warmup { plan.options.warmup = warmup }
         if let repetitions { plan.options.repetitions = repetitions }
         try plan.options.validate()
+        try plan.validateEntries()
         return plan
+    }
+
+    /// Validates every entry before anything runs. Invalid combinations
+    /// are set aside as skipped; when no entry is valid the first error is
+    /// the answer (a single bad `--flow` is an error, not a skip).
+    mutating func validateEntries() throws {
+        var valid: [FlowParameters] = []
+        var firstError: HMMBenchError?
+        for e in entries {
+            do {
+                try e.validateCommon()
+                valid.append(e)
+            } catch let error as HMMBenchError {
+                firstError = firstError ?? error
+                rejected.append(SkippedFlow(flow: e.flow, params: e.values, reason: "invalid combination: \(error.message)"))
+            }
+        }
+        if valid.isEmpty, let firstError { throw firstError }
+        entries = valid
     }
 }

@@ -21,7 +21,8 @@ public final class StderrProgress: ProgressSink {
 
     public func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, skipped: String?, seconds: Double) {
         let w = String(total).count
-        let head = "[\(Format.pad(String(index + 1), w))/\(total)] \(label)"
+        // total 0: a combination set aside before the run started.
+        let head = total == 0 ? "[-] \(label)" : "[\(Format.pad(String(index + 1), w))/\(total)] \(label)"
         if let skipped {
             write("\(head)  skipped: \(skipped)")
         } else if let r = result {
@@ -61,7 +62,7 @@ public final class SuiteRunner {
     /// Runs `entries`. Returns the record (also written to `outputPath`).
     /// A fatal error in one flow is recorded as a skip with the error, not
     /// an abort; Ctrl-C ends the run early with `complete = false`.
-    public func run(suite: String?, entries: [FlowParameters]) throws -> RunRecord {
+    public func run(suite: String?, entries: [FlowParameters], rejected: [SkippedFlow] = []) throws -> RunRecord {
         if let cpu = options.cpu { try Runner.pin(cpu: cpu) }
         if let node = options.memoryNode { try Runner.bindMemory(node: node, migrator: selection.migrator) }
         _ = hmmb_install_interrupt_handler()
@@ -69,6 +70,11 @@ public final class SuiteRunner {
         var record = RunRecord(suite: suite, startedAt: EnvironmentCapture.timestamp(),
                                environment: EnvironmentCapture.capture(selection, pinnedCPU: options.cpu))
         record.environment.memoryNode = options.memoryNode
+        record.skipped = rejected
+        for r in rejected {
+            progress?.flowFinished(index: 0, of: 0, label: Self.label(FlowParameters(flow: r.flow, values: r.params)),
+                                   result: nil, skipped: r.reason, seconds: 0)
+        }
         var todo = entries
         // The ceiling comes first so every later result can be compared to it.
         if let i = todo.firstIndex(where: { $0.flow == "copy-bandwidth" }), i != 0 {
@@ -101,6 +107,13 @@ public final class SuiteRunner {
                 let reason = "failed: \(e.description)"
                 record.skipped.append(SkippedFlow(flow: params.flow, params: params.values, reason: reason))
                 progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, skipped: reason, seconds: 0)
+            } catch {
+                // Anything else stops the run; the file says why and keeps
+                // what completed.
+                record.incompleteReason = "stopped during flow \(index + 1) of \(todo.count) (\(label)): \(error)"
+                record.finishedAt = EnvironmentCapture.timestamp()
+                try? save(record)
+                throw error
             }
             FaultMigrateOrderFlow.addRatios(&record.results)
             try save(record)

@@ -58,4 +58,18 @@ public struct FlowParameters: Equatable, Sendable {
         default: throw bad(name, v, "is not yes or no")
         }
     }
+
+    /// Checks, before anything is mapped, the parameters most flows share:
+    /// the size against the mapping's granule and this box's memory, and
+    /// the ranges of the numeric ones. Flows check the rest (nodes, devices)
+    /// when they are built.
+    public func validateCommon() throws {
+        if values["size"] != nil {
+            let granule = values["mapping"].flatMap(MappingKind.init(rawValue:))?.granule ?? PageSize.base
+            _ = try size("size", unit: granule)
+        }
+        let ranges: [(String, ClosedRange<Int>)] = [("present", 0...100), ("batch", 1...1_048_576), ("threads", 0...256),
+                                                    ("from", 0...1023), ("to", 0...1023)]
+        for (name, range) in ranges where values[name] != nil { _ = try int(name, in: range) }
+    }
 }
