@@ -27,8 +27,15 @@ public enum RunReader {
     }
 
     /// Reads and validates several files, failing on the first bad one.
+    /// Runs whose file names collide (bench/vm/run writes KERNEL/run.json)
+    /// are named by their last two path components instead.
     public static func load(_ paths: [String]) throws -> [LoadedRun] {
-        try paths.map { try load($0) }
+        var runs = try paths.map { try load($0) }
+        let names = runs.map(\.name)
+        for i in runs.indices where names.filter({ $0 == names[i] }).count > 1 {
+            runs[i].name = runs[i].path.split(separator: "/").suffix(2).joined(separator: "/")
+        }
+        return runs
     }
 
     static func readFile(_ path: String) throws -> Data {
