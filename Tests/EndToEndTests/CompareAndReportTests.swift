@@ -69,7 +69,7 @@ struct CompareAndReportTests {
 
     @Test func badFilesAreOneLineErrorsNamingTheFile() throws {
         let empty = CLI.temporaryFile("empty.json")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         let junk = CLI.temporaryFile("junk.json")
         try Data("{\"schema_version\": 1, \"results\": [".utf8).write(to: URL(fileURLWithPath: junk))
         let future = CLI.temporaryFile("future.json")

@@ -17,9 +17,11 @@ final class TouchingThreads {
         guard count > 0 else { return }
         let cpus = Int(max(1, hmmb_allowed_cpu_count()))
         let others = (0..<cpus).filter { $0 != (avoidCPU ?? hmmb_current_cpu().asInt) && hmmb_cpu_allowed(Int32($0)) == 1 }
-        let base = region.base
+        // Raw pointers are not Sendable; the box says why sharing them is
+        // safe here: the region outlives the threads (stopAll joins them
+        // before anything unmaps it) and the flag is only touched atomically.
+        let shared = SharedPointers(base: region.base, stop: stop)
         let pages = region.pageCount
-        let stopFlag = stop
         for i in 0..<count {
             let cpu = others.isEmpty ? nil : others[i % others.count]
             let sem = started
@@ -27,8 +29,8 @@ final class TouchingThreads {
             let t = Thread {
                 if let cpu { _ = hmmb_pin_to_cpu(Int32(cpu)) }
                 sem.signal()
-                while hmmb_atomic_load(stopFlag) == 0 {
-                    _ = hmmb_touch_read(base, pages, PageSize.base)
+                while hmmb_atomic_load(shared.stop) == 0 {
+                    _ = hmmb_touch_read(shared.base, pages, PageSize.base)
                 }
                 done.signal()
             }
@@ -53,6 +55,12 @@ final class TouchingThreads {
         stopAll()
         stop.deallocate()
     }
+}
+
+/// The two pointers reader threads share with the flow.
+private struct SharedPointers: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let stop: UnsafeMutablePointer<Int32>
 }
 
 private extension Int32 {

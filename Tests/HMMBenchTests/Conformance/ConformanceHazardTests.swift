@@ -11,7 +11,7 @@ struct ConformanceHazardTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hmmb-hazard-\(getpid())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        for i in 0..<4 { FileManager.default.createFile(atPath: "\(dir)/hmm_dmirror\(i)", contents: nil) }
+        for i in 0..<4 { #expect(FileManager.default.createFile(atPath: "\(dir)/hmm_dmirror\(i)", contents: nil)) }
         let kernel = KernelBackend(uapi: UAPIGeneration.v6_1.table, deviceDirectory: dir)
         let report = ConformanceRunner.run(hazards, on: kernel, kernelRelease: "6.1.0")
         #expect(report.scenarios.first?.status == .skipped)
