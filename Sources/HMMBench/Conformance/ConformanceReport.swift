@@ -135,25 +135,14 @@ public struct ConformanceReport: Codable, Equatable, Sendable {
         return out
     }
 
-    /// Pretty, key-sorted JSON.
+    /// Pretty, key-sorted JSON, as every hmmbench file.
     public func encoded() throws -> Data {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try e.encode(self)
+        try JSONOutput.data(self)
     }
 
-    /// Writes FILE.tmp, then renames it over FILE.
+    /// Writes the report atomically (see `AtomicWriter`).
     public func write(to path: String) throws {
-        let data = try encoded()
-        let tmp = path + ".tmp"
-        guard FileManager.default.createFile(atPath: tmp, contents: data) else {
-            throw HMMBenchError(.data, "cannot write \(tmp)", hint: "check that the folder exists and is writable")
-        }
-        if rename(tmp, path) != 0 {
-            let e = errno
-            unlink(tmp)
-            throw HMMBenchError.system("rename \(tmp) to \(path)", errno: e)
-        }
+        try AtomicWriter.write(try encoded(), to: path)
     }
 
     /// Reads and checks a report file. Throws a data error.
