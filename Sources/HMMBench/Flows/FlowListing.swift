@@ -61,6 +61,8 @@ public struct FlowListing: Codable, Sendable {
         for f in flows {
             out.append("\(f.name)")
             out.append("    \(f.summary)")
+            // One flow asked for by name: also what exactly is timed.
+            if flows.count == 1 { out += TextLayout.wrap("    " + f.details, indent: 0) }
             for p in f.parameters {
                 let choices = p.choices.isEmpty ? "" : " [\(p.choices.joined(separator: "|"))]"
                 out.append("    \(Format.padRight(p.name + "=" + p.defaultValue, 18)) \(p.help)\(choices)")
