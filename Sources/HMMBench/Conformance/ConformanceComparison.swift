@@ -12,6 +12,7 @@ public struct ConformanceComparison: Equatable, Sendable {
         case skipped(String)
     }
 
+    /// One scenario's verdict.
     public struct Entry: Equatable, Sendable {
         public var scenario: String
         public var verdict: Verdict
