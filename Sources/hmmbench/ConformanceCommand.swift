@@ -55,21 +55,9 @@ struct ConformanceCommand: ParsableCommand {
             if backendOptions.backend == "kernel" {
                 throw HMMBenchError.usage("--against runs the simulator; it cannot be combined with --backend kernel")
             }
-            let real = try ConformanceReport.read(from: against)
-            let table: UAPITable
-            do {
-                table = try real.table()
-            } catch let e as HMMBenchError {
-                throw HMMBenchError(.data, "\(against): bad uapi table: \(e.message)")
-            }
-            let sim = SimulatedBackend(uapi: table, coherentDevices: real.devices.contains(2) && real.devices.contains(3))
-            let names = Set(real.scenarios.map(\.name))
-            let simulated = ConformanceRunner.run(set.filter { only == nil || names.contains($0.name) }, on: sim,
-                                                  kernelRelease: "simulated")
+            let (comparison, simulated) = try ConformanceComparison.simulator(against: against, scenarios: set,
+                                                                               onlyChosen: only != nil)
             if let out { try simulated.write(to: out) }
-            var realSubset = real
-            if only != nil { realSubset.scenarios = real.scenarios.filter { s in set.contains { $0.name == s.name } } }
-            let comparison = ConformanceComparison.compare(real: realSubset, simulated: simulated)
             if json {
                 print(String(decoding: try comparison.encoded(), as: UTF8.self))
             } else {

@@ -154,3 +154,26 @@ extension ConformanceComparison {
         }
     }
 }
+
+extension ConformanceComparison {
+    /// Runs `scenarios` on a simulator built like the real report's box
+    /// (its uapi table; coherent devices when it had them) and compares.
+    /// With `onlyChosen`, the real report is cut to the same scenarios.
+    /// Returns the comparison and the simulator's own report.
+    public static func simulator(against path: String, scenarios: [ConformanceScenario],
+                                 onlyChosen: Bool) throws -> (ConformanceComparison, ConformanceReport) {
+        var real = try ConformanceReport.read(from: path)
+        let table: UAPITable
+        do {
+            table = try real.table()
+        } catch let e as HMMBenchError {
+            throw HMMBenchError(.data, "\(path): bad uapi table: \(e.message)")
+        }
+        let sim = SimulatedBackend(uapi: table, coherentDevices: real.devices.contains(2) && real.devices.contains(3))
+        let names = Set(real.scenarios.map(\.name))
+        let simulated = ConformanceRunner.run(scenarios.filter { !onlyChosen || names.contains($0.name) }, on: sim,
+                                              kernelRelease: "simulated")
+        if onlyChosen { real.scenarios = real.scenarios.filter { s in scenarios.contains { $0.name == s.name } } }
+        return (compare(real: real, simulated: simulated), simulated)
+    }
+}

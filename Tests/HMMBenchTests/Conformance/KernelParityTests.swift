@@ -15,9 +15,8 @@ struct KernelParityTests {
         let real = try ConformanceReport.read(from: Self.fixture)
         #expect(real.backend == .kernel)
         #expect(real.scenarios.filter { $0.status == .ran }.count >= 60)
-        let sim = ConformanceRunner.run(ConformanceSuite.all.filter { s in real.scenarios.contains { $0.name == s.name } },
-                                        on: SimulatedBackend(uapi: try real.table()), kernelRelease: "simulated")
-        let comparison = ConformanceComparison.compare(real: real, simulated: sim)
+        let (comparison, _) = try ConformanceComparison.simulator(against: Self.fixture, scenarios: ConformanceSuite.all,
+                                                                  onlyChosen: false)
         #expect(comparison.differentCount == 0, "\(comparison.render(width: 72))")
         #expect(comparison.sameCount >= 60)
     }
