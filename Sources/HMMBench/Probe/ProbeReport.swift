@@ -77,16 +77,7 @@ public struct ProbeReport: Codable, Sendable {
         let major = dmirrorMajor(SystemFacts.read("/proc/devices") ?? "")
         let realNodes = hmmb_numa_available() >= 0 ? (NUMATopology.read()?.nodes ?? []) : []
         let vmstat = CounterSnapshot.parseVmstat(SystemFacts.read("/proc/vmstat") ?? "", prefixes: SystemFacts.trackedVmstat)
-        var missing: [String: String] = [:]
-        if !vmstat.keys.contains(where: { $0.hasPrefix("nr_tlb_") }) {
-            missing["nr_tlb_*"] = "needs CONFIG_DEBUG_TLBFLUSH; the TLB row of /proc/interrupts is used instead"
-        }
-        if !vmstat.keys.contains(where: { $0.hasPrefix("pgmigrate_") }) {
-            missing["pgmigrate_*"] = "needs CONFIG_MIGRATION"
-        }
-        if !vmstat.keys.contains(where: { $0.hasPrefix("thp_migration_") }) {
-            missing["thp_migration_*"] = "needs CONFIG_ARCH_ENABLE_THP_MIGRATION and CONFIG_TRANSPARENT_HUGEPAGE"
-        }
+        let missing = missingCounters(vmstat)
         let tlbRow = CounterSnapshot.parseInterrupts(SystemFacts.read("/proc/interrupts") ?? "")["interrupts:TLB"] != nil
         let devices = sel.mirror.devices()
         let real = KernelBackend(uapi: sel.mirror.uapi, deviceDirectory: options.deviceDirectory).devices()
@@ -114,6 +105,24 @@ public struct ProbeReport: Codable, Sendable {
             thp: SystemFacts.thp(), hugetlb: SystemFacts.hugetlb(), vmstatCounters: vmstat.keys.sorted(),
             missingCounters: missing, tlbShootdownRow: tlbRow, cpu: SystemFacts.cpu(), capabilities: caps)
         return (report, sel)
+    }
+
+    /// Counters flows would record but the kernel does not have, with the
+    /// config option that brings them. Without CONFIG_VM_EVENT_COUNTERS
+    /// (tinyconfig drops it) there are no event counters at all.
+    public static func missingCounters(_ vmstat: [String: Int64]) -> [String: String] {
+        var missing: [String: String] = [:]
+        let events = vmstat["pgfault"] != nil
+        let why = { (option: String) in events ? "needs \(option)" : "CONFIG_VM_EVENT_COUNTERS is off (no event counters at all)" }
+        if !vmstat.keys.contains(where: { $0.hasPrefix("nr_tlb_") }) {
+            missing["nr_tlb_*"] = (events ? "needs CONFIG_DEBUG_TLBFLUSH" : why(""))
+                + "; the TLB row of /proc/interrupts is used instead"
+        }
+        if !vmstat.keys.contains(where: { $0.hasPrefix("pgmigrate_") }) { missing["pgmigrate_*"] = why("CONFIG_MIGRATION") }
+        if !vmstat.keys.contains(where: { $0.hasPrefix("thp_migration_") }) {
+            missing["thp_migration_*"] = why("CONFIG_ARCH_ENABLE_THP_MIGRATION and CONFIG_TRANSPARENT_HUGEPAGE")
+        }
+        return missing
     }
 
     /// The HMM_DMIRROR char major in /proc/devices text.

@@ -85,3 +85,19 @@ struct SystemFactsTests {
         #expect(ProbeReport.dmirrorMajor("Character devices:\n  1 mem\n") == nil)
     }
 }
+
+/// What the probe says about counters a kernel lacks.
+struct MissingCounterTests {
+    @Test func noEventCountersAtAllNamesVMEventCounters() {
+        let m = ProbeReport.missingCounters(["numa_hit": 1, "nr_free_pages": 3])
+        #expect(m["pgmigrate_*"] == "CONFIG_VM_EVENT_COUNTERS is off (no event counters at all)")
+        #expect(m["nr_tlb_*"]?.contains("TLB row of /proc/interrupts") == true)
+    }
+
+    @Test func eventCountersWithoutMigrationNameTheOption() {
+        let m = ProbeReport.missingCounters(["pgfault": 10, "pgmigrate_success": 0])
+        #expect(m["pgmigrate_*"] == nil)
+        #expect(m["thp_migration_*"] == "needs CONFIG_ARCH_ENABLE_THP_MIGRATION and CONFIG_TRANSPARENT_HUGEPAGE")
+        #expect(m["nr_tlb_*"] == "needs CONFIG_DEBUG_TLBFLUSH; the TLB row of /proc/interrupts is used instead")
+    }
+}
