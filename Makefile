@@ -2,7 +2,7 @@
 #   make bench   installs what is missing, builds, runs the default suite on
 #                the best backend available (see README)
 #   make test    unit, conformance and end-to-end tests
-.PHONY: bench test build release deps vm-smoke clean
+.PHONY: bench test build release deps vm-smoke man clean
 
 SUITE   ?= quick
 BACKEND ?= auto
@@ -39,6 +39,12 @@ bench: release
 
 vm-smoke:
 	bench/vm/smoke
+
+# Man pages (one per subcommand) from the commands' own help, into out/man:
+#   man -l out/man/hmmbench.run.1
+man: deps
+	@mkdir -p $(OUT)/man
+	$(SWIFT) package --allow-writing-to-directory $(OUT)/man generate-manual --multi-page --output-directory $(OUT)/man
 
 clean:
 	rm -rf .build .build-static $(OUT)
