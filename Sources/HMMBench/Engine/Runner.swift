@@ -32,9 +32,10 @@ public struct RunOptions: Sendable {
 public enum Runner {
     /// Pins the calling thread; a usage error for a CPU that is not allowed.
     public static func pin(cpu: Int) throws {
-        guard hmmb_cpu_allowed(Int32(cpu)) == 1 else {
+        let allowed = CPUSet.atStart
+        guard allowed.contains(cpu) else {
             throw HMMBenchError.usage("--cpu \(cpu) is not an online CPU this process may use",
-                                      hint: "CPUs allowed: \(hmmb_allowed_cpu_count()) (see 'hmmbench probe')")
+                                      hint: "CPUs allowed: \(allowed.map(String.init).joined(separator: ","))")
         }
         let r = hmmb_pin_to_cpu(Int32(cpu))
         if r < 0 { throw HMMBenchError.system("sched_setaffinity to CPU \(cpu)", errno: -r) }

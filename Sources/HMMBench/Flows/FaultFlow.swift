@@ -34,7 +34,8 @@ public struct FaultFlow: FlowDefinition {
         func check() throws -> FlowCheck {
             let bit = op == .write ? SnapshotByte.write : SnapshotByte.read
             return MirrorFlowSupport.checkSnapshot(device, try current(), expect: "every page mapped (\(SnapshotByte.describe(bit)) set)") {
-                $0 != SnapshotByte.error && $0 & bit != 0 || (bit == SnapshotByte.read && $0 & SnapshotByte.write != 0)
+                // ERROR (0xFF) has every bit set: rule it out first.
+                $0 != SnapshotByte.error && ($0 & bit != 0 || (bit == SnapshotByte.read && $0 & SnapshotByte.write != 0))
             }
         }
     }

@@ -10,24 +10,29 @@ final class TouchingThreads {
     private let finished = DispatchSemaphore(value: 0)
     private var running = 0
 
-    /// Starts `count` threads pinned round-robin to CPUs other than
-    /// `avoidCPU` (when there are others), each reading one byte per page.
-    init(count: Int, region: MappedRegion, avoidCPU: Int?) {
+    /// The CPUs reader threads may use: those the process had at start,
+    /// less the measuring thread's. Empty when there is no other CPU.
+    static func readerCPUs(avoiding measuring: Int?) -> [Int] {
+        let me = measuring ?? Int(hmmb_current_cpu())
+        return CPUSet.atStart.filter { $0 != me }
+    }
+
+    /// Starts `count` threads, each pinned (round-robin) to one of `cpus`
+    /// and reading one byte per page of `region` until stopped.
+    init(count: Int, region: MappedRegion, cpus others: [Int]) {
         stop.pointee = 0
         guard count > 0 else { return }
-        let cpus = Int(max(1, hmmb_allowed_cpu_count()))
-        let others = (0..<cpus).filter { $0 != (avoidCPU ?? hmmb_current_cpu().asInt) && hmmb_cpu_allowed(Int32($0)) == 1 }
         // Raw pointers are not Sendable; the box says why sharing them is
         // safe here: the region outlives the threads (stopAll joins them
         // before anything unmaps it) and the flag is only touched atomically.
         let shared = SharedPointers(base: region.base, stop: stop)
         let pages = region.pageCount
         for i in 0..<count {
-            let cpu = others.isEmpty ? nil : others[i % others.count]
+            let cpu = others[i % others.count]
             let sem = started
             let done = finished
             let t = Thread {
-                if let cpu { _ = hmmb_pin_to_cpu(Int32(cpu)) }
+                _ = hmmb_pin_to_cpu(Int32(cpu))
                 sem.signal()
                 while hmmb_atomic_load(shared.stop) == 0 {
                     _ = hmmb_touch_read(shared.base, pages, PageSize.base)
@@ -61,10 +66,6 @@ final class TouchingThreads {
 private struct SharedPointers: @unchecked Sendable {
     let base: UnsafeMutableRawPointer
     let stop: UnsafeMutablePointer<Int32>
-}
-
-private extension Int32 {
-    var asInt: Int { Int(self) }
 }
 
 /// Shared parameters and state of the NUMA flows.

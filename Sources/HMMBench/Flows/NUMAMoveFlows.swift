@@ -17,8 +17,15 @@ public struct NUMAMovePagesFlow: FlowDefinition {
         let i = try Instance(context, params: params)
         i.batch = try params.int("batch", in: 1...1_048_576)
         let threads = try params.int("threads", in: 0...256)
-        if threads > 0 { i.readers = TouchingThreads(count: threads, region: try i.current(), avoidCPU: context.pinnedCPU) }
+        if threads > 0 {
+            // Readers on the measuring CPU would need no remote shootdown:
+            // without another CPU the flow measures nothing it claims to.
+            let cpus = TouchingThreads.readerCPUs(avoiding: context.pinnedCPU)
+            guard !cpus.isEmpty else { throw FlowSkip("threads=\(threads) needs a CPU other than the measuring one") }
+            i.readers = TouchingThreads(count: threads, region: try i.current(), cpus: cpus)
+        }
         i.threads = threads
+        i.unpinned = context.pinnedCPU == nil
         return i
     }
 
@@ -26,8 +33,10 @@ public struct NUMAMovePagesFlow: FlowDefinition {
         var batch = 512
         var threads = 0
         var readers: TouchingThreads?
+        var unpinned = false
         var notes: [String] {
             (threads > 0 ? ["\(threads) reader thread(s) on other CPUs during every move"] : [])
+                + (threads > 0 && unpinned ? ["measuring thread not pinned (--cpu): it may have shared a CPU with a reader"] : [])
                 + (migrator.kind == .simulated ? ["simulated NUMA topology: a page copy per move, no kernel work"] : [])
         }
         func prepare() throws { try migrator.place(try current(), on: from) }

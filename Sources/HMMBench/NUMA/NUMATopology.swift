@@ -67,10 +67,11 @@ public struct NUMATopology: Codable, Equatable, Sendable {
 
     /// A simulated topology: `count` nodes sharing this box's CPUs and memory.
     public static func simulated(nodes count: Int) -> NUMATopology {
-        let cpus = max(1, Int(hmmb_allowed_cpu_count()))
+        let cpus = CPUSet.atStart
         let mem = MemoryInfo.totalBytes()
         return NUMATopology(nodes: (0..<count).map { i in
-            Node(id: i, cpus: (0..<cpus).filter { $0 % count == i }, memoryBytes: mem / count, freeBytes: mem / count)
+            Node(id: i, cpus: cpus.enumerated().filter { $0.offset % count == i }.map(\.element),
+                 memoryBytes: mem / count, freeBytes: mem / count)
         }, simulated: true)
     }
 
