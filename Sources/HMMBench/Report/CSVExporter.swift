@@ -24,7 +24,7 @@ public struct CSVExporter: ReportExporter {
         let byLabel = Dictionary(uniqueKeysWithValues: c.runs.map { ($0.label, $0) })
         var out = [line(["key", "flow", "params", "metric", "unit", "lower_is_better", "run", "file", "backend",
                          "virtualization", "kernel", "complete", "n", "mean", "median", "stddev", "cv", "change_pct",
-                         "p_value", "significant", "noisy", "verdict", "mixed_backends"])]
+                         "p_value", "significant", "noisy", "simulated_result", "verdict", "mixed_backends"])]
         let mixed = c.mixedBackends ? "true" : "false"
         for r in c.results {
             let params = r.params.keys.sorted().map { "\($0)=\(r.params[$0]!)" }.joined(separator: " ")
@@ -35,14 +35,15 @@ public struct CSVExporter: ReportExporter {
                                      h.file, h.backend.rawValue, h.virtualization, h.kernel, h.complete ? "true" : "false",
                                      String(x.n), Self.number(x.mean), Self.number(x.median), Self.number(x.stddev),
                                      Self.number(x.cv), Self.number(x.changePct), Self.number(x.p),
-                                     x.significant ? "true" : "false", r.noisy ? "true" : "false", x.verdict, mixed]))
+                                     x.significant ? "true" : "false", r.noisy ? "true" : "false",
+                                     r.simulated ? "true" : "false", x.verdict, mixed]))
                 }
             }
         }
         for u in c.unmatched {
             let h = byLabel[u.run]!
             out.append(line([u.key, "", "", "", "", "", u.run, u.file, h.backend.rawValue, h.virtualization, h.kernel,
-                             h.complete ? "true" : "false", "", "", "", "", "", "", "", "", "",
+                             h.complete ? "true" : "false", "", "", "", "", "", "", "", "", "", "",
                              "unmatched: " + u.reason, mixed]))
         }
         return out.joined(separator: "\n") + "\n"

@@ -69,6 +69,10 @@ public struct ComparedResult: Codable, Equatable, Sendable {
     public var params: [String: String]
     /// Some run's CV (time or throughput) exceeds the noise threshold.
     public var noisy: Bool
+    /// Some run measured this result on the simulated backend (e.g. NUMA
+    /// flows of a kernel run on a one-node box). In a comparison of kernel
+    /// runs such a result is marked and never trips the regression gate.
+    public var simulated: Bool
     /// The largest CV seen in any run and metric.
     public var maxCV: Double
     /// Labels of runs whose check of this result failed.
@@ -79,7 +83,7 @@ public struct ComparedResult: Codable, Equatable, Sendable {
     public var metrics: [ComparedMetric]
 
     enum CodingKeys: String, CodingKey {
-        case key, flow, params, noisy
+        case key, flow, params, noisy, simulated
         case maxCV = "max_cv"
         case checkFailed = "check_failed"
         case missingIn = "missing_in"
@@ -266,6 +270,8 @@ extension Comparison {
             let rSum = rate.map { Statistics.summarize($0.1) }
             let maxCV = (tSum + rSum).map { abs($0.cv) }.max() ?? 0
             let noisy = maxCV > options.noiseCV
+            let simulated = present.contains { $0.1.backend == .simulated }
+            let gated = !(simulated && runBackends.contains(.kernel))
             var metrics: [ComparedMetric] = []
             for (name, unit, lowerBetter, data, sums) in [("time", "ns", true, time, tSum), ("throughput", "GiB/s", false, rate, rSum)] {
                 var cells: [MetricCell] = []
@@ -287,7 +293,7 @@ extension Comparison {
                         } else if let p = w?.p, p < options.alpha, s.mean != b.mean {
                             cell.significant = true
                             cell.verdict = worse ? "worse" : "better"
-                            if let limit = options.failOnRegressionPct, worse, let c = cell.changePct, abs(c) > limit {
+                            if let limit = options.failOnRegressionPct, gated, worse, let c = cell.changePct, abs(c) > limit {
                                 hits.append(.init(key: key, metric: name, run: cell.run, changePct: c, p: p))
                             }
                         } else {
@@ -299,7 +305,7 @@ extension Comparison {
                 metrics.append(ComparedMetric(name: name, unit: unit, lowerIsBetter: lowerBetter, cells: cells))
             }
             results.append(ComparedResult(
-                key: key, flow: base.flow, params: base.params, noisy: noisy, maxCV: maxCV,
+                key: key, flow: base.flow, params: base.params, noisy: noisy, simulated: simulated, maxCV: maxCV,
                 checkFailed: present.filter { !$0.1.check.passed }.map { headers[$0.0].label },
                 missingIn: indexed.indices.filter { indexed[$0][key] == nil }.map { headers[$0].label },
                 metrics: metrics))

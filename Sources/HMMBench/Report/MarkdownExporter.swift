@@ -39,6 +39,7 @@ public struct MarkdownExporter: ReportExporter {
         for r in c.results {
             var title = "### `\(r.key)`"
             if r.noisy { title += " NOISY (max CV \(TextLayout.percent(r.maxCV)))" }
+            if r.simulated { title += " SIMULATED" }
             if !r.checkFailed.isEmpty { title += " CHECK FAILED in \(r.checkFailed.joined(separator: ", "))" }
             if !r.missingIn.isEmpty { title += " (missing in \(r.missingIn.joined(separator: ", ")))" }
             out += ["", title, ""]

@@ -33,6 +33,7 @@ public struct TextExporter: ReportExporter {
             out.append("")
             var title = r.key
             if r.noisy { title += "  [NOISY: max CV \(TextLayout.percent(r.maxCV))]" }
+            if r.simulated { title += "  [SIMULATED]" }
             if !r.checkFailed.isEmpty { title += "  [CHECK FAILED: \(r.checkFailed.joined(separator: ","))]" }
             if !r.missingIn.isEmpty { title += "  [missing in \(r.missingIn.joined(separator: ","))]" }
             out += TextLayout.wrap(title, indent: 2)
