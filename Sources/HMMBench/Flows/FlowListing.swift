@@ -47,8 +47,12 @@ public struct FlowListing: Codable, Sendable {
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".suite") }.sorted()
                 for file in files where !seen.contains(file) {
                     seen.insert(file)
-                    if let s = try? Suite.load("\(dir)/\(file)", catalog: catalog) {
+                    do {
+                        let s = try Suite.load("\(dir)/\(file)", catalog: catalog)
                         suites.append(SuiteEntry(name: s.name, description: s.description, runs: s.entries.count))
+                    } catch {
+                        // A broken suite is shown with its problem, not hidden.
+                        suites.append(SuiteEntry(name: String(file.dropLast(6)), description: "BROKEN: \(error)", runs: 0))
                     }
                 }
             }

@@ -18,8 +18,6 @@ public struct FlowParameters: Equatable, Sendable {
         HMMBenchError.usage("\(flow): \(name)=\(value) \(why)")
     }
 
-    public func string(_ name: String) throws -> String { try raw(name) }
-
     /// A size in bytes ("2M"), validated against `unit` and memory.
     public func size(_ name: String = "size", unit: Int = PageSize.base) throws -> Int {
         let v = try raw(name)

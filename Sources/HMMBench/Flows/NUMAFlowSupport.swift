@@ -4,7 +4,6 @@ import Foundation
 /// Threads that keep reading a region from other CPUs, so that moving its
 /// pages needs TLB shootdowns (the cost batched-flush series remove).
 final class TouchingThreads {
-    private var threads: [Thread] = []
     private let stop = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     private let started = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -39,7 +38,6 @@ final class TouchingThreads {
                 }
                 done.signal()
             }
-            threads.append(t)
             t.start()
         }
         for _ in 0..<count { started.wait() }
@@ -53,7 +51,6 @@ final class TouchingThreads {
         // every one to leave its loop before the region may be unmapped.
         for _ in 0..<running { finished.wait() }
         running = 0
-        threads = []
     }
 
     deinit {

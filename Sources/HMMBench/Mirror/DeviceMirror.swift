@@ -24,9 +24,6 @@ public struct DeviceDescriptor: Codable, Equatable, Sendable {
 
     /// Devices 0 and 1 are private, 2 and 3 coherent (test_hmm's layout).
     public static let count = 4
-
-    /// The device index that pairs with this one (0<->1, 2<->3).
-    public var peerIndex: Int { index ^ 1 }
 }
 
 /// One opened dmirror device: issues mirror operations over a range of the
