@@ -8,7 +8,8 @@ SUITE   ?= quick
 BACKEND ?= auto
 OUT     ?= out
 SWIFT   ?= swift
-SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# -n: never wait for a password prompt (CI has no stdin); say why instead.
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 
 # libnuma-dev is the one system package the build itself needs.
 deps:
