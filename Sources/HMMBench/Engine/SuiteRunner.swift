@@ -56,7 +56,7 @@ public final class SuiteRunner {
 
     /// One-line label of an entry: "fault-read size=2M mapping=anon ...".
     public static func label(_ p: FlowParameters) -> String {
-        ([p.flow] + p.values.keys.sorted().map { "\($0)=\(p.values[$0]!)" }).joined(separator: " ")
+        p.values.isEmpty ? p.flow : p.flow + " " + p.values.keyValueText
     }
 
     /// Runs `entries`. Returns the record (also written to `outputPath`).

@@ -43,17 +43,7 @@ public struct FaultMigrateOrderFlow: FlowDefinition {
             if n > 0 { context.mirror.cpuWrite(r, pages: 0..<n, value: 0x11) }
         }
         func measure() throws -> UInt64 {
-            let r = try current()
-            let ops: [MirrorOperation] = faultFirst ? [.read, .migrateToDevice] : [.migrateToDevice, .read, .migrateToDevice]
-            var failure: (MirrorOperation, MirrorReply)?
-            let ns = Clock.measure {
-                for op in ops {
-                    let reply = device.perform(op, r, buffer: buffer.pointer)
-                    if !reply.succeeded { failure = (op, reply); return }
-                }
-            }.ns
-            if let (op, reply) = failure { try MirrorFlowSupport.expectSuccess(reply, op, device: device) }
-            return ns
+            try timed(faultFirst ? [.read, .migrateToDevice] : [.migrateToDevice, .read, .migrateToDevice])
         }
         func check() throws -> FlowCheck {
             MirrorFlowSupport.checkSnapshot(device, try current(), expect: "every page in \(memory.rawValue) device memory") {

@@ -114,20 +114,8 @@ public struct MigrateRoundtripFlow: FlowDefinition {
         }
         func prepare() throws { try freshRegion() }
         func measure() throws -> UInt64 {
-            let r = try current()
-            var failure: MirrorReply?
-            let ns = Clock.measure {
-                let there = device.perform(.migrateToDevice, r, buffer: buffer.pointer)
-                if !there.succeeded { failure = there; return }
-                if viaIoctl {
-                    let back = device.perform(.migrateToSystem, r, buffer: buffer.pointer)
-                    if !back.succeeded { failure = back }
-                } else {
-                    context.mirror.cpuWrite(r, value: 0x3C)
-                }
-            }.ns
-            if let failure { throw HMMBenchError.system("migrate round trip on \(device.descriptor.path)", errno: failure.errno) }
-            return ns
+            if viaIoctl { return try timed([.migrateToDevice, .migrateToSystem]) }
+            return try timed([.migrateToDevice]) { self.context.mirror.cpuWrite($0, value: 0x3C) }
         }
         func check() throws -> FlowCheck {
             MirrorFlowSupport.checkSnapshot(device, try current(), expect: "every page back in system memory", MirrorFlowSupport.inSystemMemory)

@@ -129,10 +129,24 @@ class MirrorFlowInstance {
 
     /// Times one operation over the whole current region; throws on errno.
     func timed(_ op: MirrorOperation, on d: DeviceMirror? = nil) throws -> UInt64 {
+        try timed([op], on: d)
+    }
+
+    /// Times `ops` back to back in one window over the whole current
+    /// region, then `after` (a CPU step, say) if given; the first failure
+    /// ends the window and is thrown once the clock has stopped.
+    func timed(_ ops: [MirrorOperation], on d: DeviceMirror? = nil, then after: ((MappedRegion) -> Void)? = nil) throws -> UInt64 {
         let r = try current()
         let dev = d ?? device
-        let (ns, reply) = Clock.measure { dev.perform(op, r, buffer: buffer.pointer) }
-        try MirrorFlowSupport.expectSuccess(reply, op, device: dev)
+        var failure: (MirrorOperation, MirrorReply)?
+        let ns = Clock.measure {
+            for op in ops {
+                let reply = dev.perform(op, r, buffer: buffer.pointer)
+                if !reply.succeeded { failure = (op, reply); return }
+            }
+            after?(r)
+        }.ns
+        if let (op, reply) = failure { try MirrorFlowSupport.expectSuccess(reply, op, device: dev) }
         return ns
     }
 

@@ -27,7 +27,7 @@ public struct CSVExporter: ReportExporter {
                          "p_value", "significant", "noisy", "simulated_result", "verdict", "mixed_backends"])]
         let mixed = c.mixedBackends ? "true" : "false"
         for r in c.results {
-            let params = r.params.keys.sorted().map { "\($0)=\(r.params[$0]!)" }.joined(separator: " ")
+            let params = r.params.keyValueText
             for m in r.metrics {
                 for x in m.cells {
                     let h = byLabel[x.run]!
@@ -58,7 +58,7 @@ public struct CSVExporter: ReportExporter {
                         + NotableCounters.all.map(\.name) + ["skip_reason"])]
         let common = [h.file, h.backend.rawValue, h.virtualization, h.kernel, h.uapi, h.complete ? "true" : "false"]
         for x in r.results {
-            let params = x.params.keys.sorted().map { "\($0)=\(x.params[$0]!)" }.joined(separator: " ")
+            let params = x.params.keyValueText
             let t = x.time, g = x.gibPerS
             out.append(line(common + [x.key, x.flow, params, x.backend.rawValue, String(t.n),
                                       Self.number(t.mean), Self.number(t.median), Self.number(t.stddev), Self.number(t.cv),
@@ -69,7 +69,7 @@ public struct CSVExporter: ReportExporter {
                             + NotableCounters.all.map { Self.number(x.notableCounters[$0.name]) } + [""]))
         }
         for s in r.skipped {
-            let params = s.params.keys.sorted().map { "\($0)=\(s.params[$0]!)" }.joined(separator: " ")
+            let params = s.params.keyValueText
             let key = s.flow + (params.isEmpty ? "" : " " + params)
             out.append(line(common + [key, s.flow, params] + Array(repeating: "", count: 16 + NotableCounters.all.count) + [s.reason]))
         }

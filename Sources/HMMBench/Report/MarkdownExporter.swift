@@ -103,7 +103,7 @@ public struct MarkdownExporter: ReportExporter {
         if !r.skipped.isEmpty {
             out += ["", "Skipped flows:", ""]
             for s in r.skipped {
-                let params = s.params.keys.sorted().map { "\($0)=\(s.params[$0]!)" }.joined(separator: " ")
+                let params = s.params.keyValueText
                 out.append("- `\(s.flow)\(params.isEmpty ? "" : " " + params)`: \(s.reason)")
             }
         }

@@ -111,11 +111,6 @@ extension FlowResult {
 
     /// Per-sample throughput in GiB/s, computed as `Throughput` does.
     public var gibPerSSamples: [Double] {
-        samplesNs.map { Double(bytesPerOp) / 1_073_741_824 / (Swift.max(Double($0), 1) / 1e9) }
-    }
-
-    /// Parameters other than `flow`, sorted, "k=v k=v".
-    public var paramsText: String {
-        params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: " ")
+        Throughput.perSecond(samplesNs, Double(bytesPerOp) / 1_073_741_824)
     }
 }

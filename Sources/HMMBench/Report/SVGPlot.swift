@@ -55,7 +55,7 @@ public struct SVGPlot: Sendable {
                 let sizeText = rest.removeValue(forKey: "size")
                 let x = Double(sizeText.flatMap { try? PageSize.parse($0) } ?? r.bytesPerOp)
                 guard x > 0 else { continue }
-                let title = ([r.flow] + rest.keys.sorted().map { "\($0)=\(rest[$0]!)" }).joined(separator: " ")
+                let title = rest.isEmpty ? r.flow : r.flow + " " + rest.keyValueText
                 if grouped[title] == nil { order.append(title); grouped[title] = [:] }
                 let g = Statistics.summarize(r.gibPerSSamples)
                 grouped[title]![i, default: []].append((x, g.mean, g.ci95Low, g.ci95High))

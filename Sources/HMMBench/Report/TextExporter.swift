@@ -176,7 +176,7 @@ public struct TextExporter: ReportExporter {
             out.append("")
             out.append("Skipped flows:")
             for s in r.skipped {
-                let params = s.params.keys.sorted().map { "\($0)=\(s.params[$0]!)" }.joined(separator: " ")
+                let params = s.params.keyValueText
                 out += TextLayout.wrap("  \(s.flow)\(params.isEmpty ? "" : " " + params): \(s.reason)", indent: 4)
             }
         }

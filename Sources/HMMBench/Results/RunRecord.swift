@@ -116,7 +116,7 @@ public struct FlowResult: Codable, Equatable, Sendable {
 
     /// The key results are matched on across runs: flow and sorted params.
     public var matchKey: String {
-        flow + " " + params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: " ")
+        flow + " " + params.keyValueText
     }
 
     enum CodingKeys: String, CodingKey {
@@ -183,9 +183,13 @@ public struct Throughput: Codable, Equatable, Sendable {
     public var pagesPerS: SampleStats
 
     public init(samplesNs: [UInt64], bytesPerOp: Int, pagesPerOp: Int) {
-        let secs = samplesNs.map { Swift.max(Double($0), 1) / 1e9 }
-        gibPerS = Statistics.summarize(secs.map { Double(bytesPerOp) / 1_073_741_824 / $0 })
-        pagesPerS = Statistics.summarize(secs.map { Double(pagesPerOp) / $0 })
+        gibPerS = Statistics.summarize(Self.perSecond(samplesNs, Double(bytesPerOp) / 1_073_741_824))
+        pagesPerS = Statistics.summarize(Self.perSecond(samplesNs, Double(pagesPerOp)))
+    }
+
+    /// `amount` per second for each sample (a zero-ns sample counts as 1 ns).
+    public static func perSecond(_ samplesNs: [UInt64], _ amount: Double) -> [Double] {
+        samplesNs.map { amount / (Swift.max(Double($0), 1) / 1e9) }
     }
 
     enum CodingKeys: String, CodingKey {
