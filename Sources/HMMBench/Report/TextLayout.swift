@@ -125,11 +125,7 @@ public enum TextLayout {
 
     /// A time unit that suits `ns`: the divisor and its name.
     public static func timeUnit(for ns: Double) -> (divisor: Double, name: String) {
-        let a = abs(ns)
-        if a < 1_000 { return (1, "ns") }
-        if a < 1_000_000 { return (1_000, "us") }
-        if a < 1_000_000_000 { return (1_000_000, "ms") }
-        return (1_000_000_000, "s")
+        Format.timeUnit(for: ns)
     }
 
     /// A count with a k/M/G suffix and 4 significant digits ("404.8k").

@@ -35,10 +35,19 @@ public enum Format {
     /// A duration in the unit that keeps 3-4 significant digits: "812 ns",
     /// "12.4 us", "3.21 ms", "1.05 s".
     public static func duration(ns: Double) -> String {
+        let (divisor, name) = timeUnit(for: ns)
+        let v = ns / divisor
+        let digits = divisor == 1 ? 0 : (divisor == 1_000_000_000 || abs(v) < 10 ? 2 : 1)
+        return fixed(v, digits) + " " + name
+    }
+
+    /// The unit a duration of `ns` is shown in, and its size in ns:
+    /// below 1 us in ns, below 1 ms in us, below 1 s in ms, else s.
+    public static func timeUnit(for ns: Double) -> (divisor: Double, name: String) {
         let a = abs(ns)
-        if a < 1_000 { return fixed(ns, 0) + " ns" }
-        if a < 1_000_000 { return fixed(ns / 1_000, a < 10_000 ? 2 : 1) + " us" }
-        if a < 1_000_000_000 { return fixed(ns / 1_000_000, a < 10_000_000 ? 2 : 1) + " ms" }
-        return fixed(ns / 1_000_000_000, 2) + " s"
+        if a < 1_000 { return (1, "ns") }
+        if a < 1_000_000 { return (1_000, "us") }
+        if a < 1_000_000_000 { return (1_000_000, "ms") }
+        return (1_000_000_000, "s")
     }
 }
