@@ -18,10 +18,16 @@ struct RunCommand: ParsableCommand {
         min/median/mean/stddev/CV/p90/p99/95% CI, GiB/s (2^30 bytes) and pages/s, and the \
         /proc/vmstat and /proc/interrupts (TLB shootdown) deltas of each repetition.
 
-        The file is rewritten atomically after every flow: Ctrl-C stops the run, keeps \
-        what completed and marks the file incomplete. A flow this box or uapi cannot run \
-        is recorded as skipped with its reason. Suites live in bench/suites (see \
-        'hmmbench list').
+        Each planned measurement ends as a result, a failure (a kernel call erred, the \
+        post-check failed, memory could not be had: recorded with errno and reason) or a \
+        skip (what this box or uapi lacks, with the reason). The file is rewritten \
+        atomically after every flow: Ctrl-C stops the run, keeps what completed and marks \
+        the file incomplete. Suites live in bench/suites (see 'hmmbench list').
+
+        Exit status: 0 every measurement gave a result or a suite entry was skipped for \
+        what the box lacks; 2 bad input; 3 nothing measured, or the --flow asked for \
+        cannot run here; 4 at least one measurement failed (the others still ran); 130 \
+        interrupted.
         """
     )
 
@@ -74,9 +80,6 @@ struct RunCommand: ParsableCommand {
             print(TextExporter().render(RunReport(LoadedRun(path: out ?? "(this run)", record: record))))
         }
         if let out { FileHandle.standardError.write(Data("hmmbench: results in \(out)\n".utf8)) }
-        if !record.complete {
-            throw HMMBenchError(.interrupted, record.incompleteReason ?? "run incomplete",
-                                hint: out.map { "completed results are in \($0), marked incomplete" })
-        }
+        if let error = RunVerdict.error(for: record, singleFlow: plan.suiteName == nil, outputPath: out) { throw error }
     }
 }

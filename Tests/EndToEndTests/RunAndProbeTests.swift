@@ -74,7 +74,7 @@ struct RunAndProbeTests {
         #expect(r.status == 0, "\(r.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: out))
         let obj = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(obj["schema_version"] as? Int == 1)
+        #expect(obj["schema_version"] as? Int == 2)
         #expect(obj["complete"] as? Bool == true)
         #expect((obj["environment"] as? [String: Any])?["backend"] as? String == "simulated")
         let results = try #require(obj["results"] as? [[String: Any]])
@@ -86,14 +86,39 @@ struct RunAndProbeTests {
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
     }
 
+    /// A flow the user named that cannot run here is recorded as a skip
+    /// with its reason, and the run is not a success: exit 3.
     @Test func unsupportedOperationIsASkipWithReason() throws {
         let out = CLI.temporaryFile("skip.json")
         let r = try CLI.run(["run", "--backend", "sim", "--uapi", "5.14", "--flow", "migrate-to-sys", "-n", "2", "--out", out])
-        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("hmmbench: error: nothing was measured"), "\(r.stderr)")
         #expect(r.stderr.contains("skipped: uapi 5.14 has no HMM_DMIRROR_MIGRATE_TO_SYS"))
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
         let skipped = try #require(obj["skipped"] as? [[String: Any]])
         #expect(skipped.first?["reason"] as? String == "uapi 5.14 has no HMM_DMIRROR_MIGRATE_TO_SYS")
+    }
+
+    /// A kernel call that fails is a failure, never a skip: the simulated
+    /// driver decodes request numbers with its own table, so a custom table
+    /// that sends an unknown number gets EINVAL. The other flows still run,
+    /// the file lists the failure with its errno, and the run exits 4.
+    @Test func failedKernelCallIsRecordedAndExitsFour() throws {
+        let out = CLI.temporaryFile("failed.json")
+        let suite = CLI.temporaryFile("inject.suite")
+        try "migrate-to-dev size=64K\nfault-read size=64K\n".write(toFile: suite, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", "--backend", "sim", "--uapi-table", "read=0,write=1,migrate-to-dev=66,migrate-to-sys=3,snapshot=4",
+                             "--suite", suite, "-n", "2", "--warmup", "0", "--out", out])
+        #expect(r.status == 4, "\(r.stderr)")
+        #expect(r.stderr.contains("1 of 2 planned measurements failed"), "\(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any])
+        let failed = try #require(obj["failed"] as? [[String: Any]])
+        #expect(failed.count == 1)
+        #expect(failed.first?["flow"] as? String == "migrate-to-dev")
+        #expect(failed.first?["errno"] as? Int == Int(EINVAL))
+        #expect(failed.first?["errno_name"] as? String == "EINVAL")
+        #expect((obj["skipped"] as? [Any])?.isEmpty == true)
+        #expect((obj["results"] as? [[String: Any]])?.map { $0["flow"] as? String } == ["fault-read"])
     }
 
     @Test func ctrlCKeepsCompletedResultsAndMarksTheRunIncomplete() throws {

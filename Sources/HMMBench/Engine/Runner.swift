@@ -56,31 +56,61 @@ public enum Runner {
     public static var interrupted: Bool { hmmb_interrupted() != 0 }
 
     /// Measures `definition` with `params`. Throws `FlowSkip` when the flow
-    /// cannot run here, `HMMBenchError(.interrupted)` on Ctrl-C.
+    /// cannot run here, `FlowFailure` when a kernel call, the memory or the
+    /// post-check failed (with the stage and the repetitions that finished),
+    /// `HMMBenchError(.interrupted)` on Ctrl-C.
     public static func run(_ definition: FlowDefinition, _ params: FlowParameters, context: FlowContext,
                            options: RunOptions, captureCounters: Bool = true) throws -> FlowResult {
-        let instance = try definition.instantiate(params, context: context)
-        defer { instance.tearDown() }
-        for _ in 0..<options.warmup {
-            try checkInterrupt()
-            try instance.prepare()
-            _ = try instance.measure()
+        let instance: FlowInstance
+        do {
+            instance = try definition.instantiate(params, context: context)
+        } catch let e as HMMBenchError where e.kind == .system || e.kind == .environment {
+            throw FlowFailure(.setup, e)
         }
-        var samples: [UInt64] = []
+        defer { instance.tearDown() }
+        var samples: [Double] = []
+        var pagesDone: [Int] = []
         var deltas: [[String: Int64]] = []
         samples.reserveCapacity(options.repetitions)
-        for _ in 0..<options.repetitions {
-            try checkInterrupt()
-            try instance.prepare()
-            let before = captureCounters ? CounterSnapshot.capture() : nil
-            let ns = try instance.measure()
-            if let before { deltas.append(CounterSnapshot.capture().delta(since: before)) }
-            samples.append(ns)
+        pagesDone.reserveCapacity(options.repetitions)
+        var stage = FailedFlow.Stage.prepare
+        do {
+            for _ in 0..<options.warmup {
+                try checkInterrupt()
+                stage = .prepare
+                try instance.prepare()
+                stage = .measure
+                _ = try instance.measure()
+            }
+            for _ in 0..<options.repetitions {
+                try checkInterrupt()
+                stage = .prepare
+                try instance.prepare()
+                let before = captureCounters ? CounterSnapshot.capture() : nil
+                stage = .measure
+                let ns = try instance.measure()
+                if let before { deltas.append(CounterSnapshot.capture().delta(since: before)) }
+                samples.append(Double(ns))
+                pagesDone.append(instance.lastPagesDone ?? instance.pagesPerOp)
+            }
+        } catch let e as HMMBenchError where e.kind == .system || e.kind == .environment {
+            throw FlowFailure(stage, e, samplesNs: samples)
         }
-        let check = try instance.check()
+        let check: FlowCheck
+        do {
+            check = try instance.check()
+        } catch let e as HMMBenchError where e.kind == .system || e.kind == .environment {
+            throw FlowFailure(.check, e, samplesNs: samples)
+        }
+        guard check.passed else {
+            throw FlowFailure(stage: .check, reason: "check failed: \(check.detail)", samplesNs: samples)
+        }
+        // pages_done is recorded only when some repetition did less than asked.
+        let partial = pagesDone.contains { $0 != instance.pagesPerOp }
         var result = FlowResult(flow: definition.name, params: params.values, backend: instance.backend,
                                 deviceMemory: instance.deviceMemory, bytesPerOp: instance.bytesPerOp,
                                 pagesPerOp: instance.pagesPerOp, warmup: options.warmup, samplesNs: samples,
+                                pagesDone: partial ? pagesDone : nil,
                                 counters: summarize(deltas), check: check, notes: instance.notes)
         if let bw = context.copyBandwidthGiBps, bw > 0, instance.bytesPerOp > 0, definition.name != "copy-bandwidth" {
             result.copyBandwidthRatio = result.throughput.gibPerS.median / bw

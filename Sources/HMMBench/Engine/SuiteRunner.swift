@@ -5,7 +5,9 @@ import Foundation
 /// more than a moment.
 public protocol ProgressSink: AnyObject {
     func flowStarted(index: Int, of total: Int, label: String)
-    func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, skipped: String?, seconds: Double)
+    /// One of `result`, `failed` (the reason) or `skipped` (the reason) is set.
+    func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, failed: String?, skipped: String?,
+                      seconds: Double)
 }
 
 /// Writes "[ 3/24] migrate-to-dev size=2M ...  0.41s  1.23 GiB/s" lines.
@@ -19,23 +21,26 @@ public final class StderrProgress: ProgressSink {
 
     public func flowStarted(index: Int, of total: Int, label: String) {}
 
-    public func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, skipped: String?, seconds: Double) {
+    public func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, failed: String?, skipped: String?,
+                             seconds: Double) {
         let w = String(total).count
         // total 0: a combination set aside before the run started.
         let head = total == 0 ? "[-] \(label)" : "[\(Format.pad(String(index + 1), w))/\(total)] \(label)"
-        if let skipped {
+        if let failed {
+            write("\(head)  FAILED: \(failed)")
+        } else if let skipped {
             write("\(head)  skipped: \(skipped)")
         } else if let r = result {
-            let check = r.check.passed ? "" : "  CHECK FAILED: \(r.check.detail)"
             write("\(head)  \(Format.fixed(seconds, 2))s  median \(Format.duration(ns: r.stats.median))"
-                  + "  \(Format.fixed(r.throughput.gibPerS.median, 2)) GiB/s  cv \(Format.fixed(r.stats.cv * 100, 1))%\(check)")
+                  + "  \(Format.fixed(r.throughput.gibPerS.median, 2)) GiB/s  cv \(Format.fixed(r.stats.cv * 100, 1))%")
         }
     }
 }
 
 /// Runs a list of flows into one `RunRecord`: copy bandwidth first (every
-/// migration result is also given as a ratio to it), then each entry;
-/// skips are recorded with their reason; the record is written atomically
+/// migration result is also given as a ratio to it), then each entry. Each
+/// entry ends as a result, a failure (`failed`, with errno and stage) or a
+/// skip (`skipped`, what the box lacks); the record is written atomically
 /// after every flow, so Ctrl-C or a crash keeps what completed.
 public final class SuiteRunner {
     public let selection: BackendSelection
@@ -73,7 +78,7 @@ public final class SuiteRunner {
         record.skipped = rejected
         for r in rejected {
             progress?.flowFinished(index: 0, of: 0, label: Self.label(FlowParameters(flow: r.flow, values: r.params)),
-                                   result: nil, skipped: r.reason, seconds: 0)
+                                   result: nil, failed: nil, skipped: r.reason, seconds: 0)
         }
         var todo = entries
         // The ceiling comes first so every later result can be compared to it.
@@ -95,18 +100,24 @@ public final class SuiteRunner {
                 let result = try Runner.run(try catalog.flow(named: params.flow), params, context: context, options: options)
                 if result.flow == "copy-bandwidth" { context.copyBandwidthGiBps = result.throughput.gibPerS.median }
                 record.results.append(result)
-                progress?.flowFinished(index: index, of: todo.count, label: label, result: result, skipped: nil,
+                progress?.flowFinished(index: index, of: todo.count, label: label, result: result, failed: nil, skipped: nil,
                                        seconds: Double(Clock.now() - start) / 1e9)
             } catch let skip as FlowSkip {
                 record.skipped.append(SkippedFlow(flow: params.flow, params: params.values, reason: skip.reason))
-                progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, skipped: skip.reason, seconds: 0)
+                progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, failed: nil, skipped: skip.reason,
+                                       seconds: 0)
+            } catch let failure as FlowFailure {
+                record.failed.append(failure.record(flow: params.flow, params: params.values))
+                progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, failed: failure.description,
+                                       skipped: nil, seconds: Double(Clock.now() - start) / 1e9)
             } catch let e as HMMBenchError where e.kind == .interrupted {
                 record.incompleteReason = "interrupted by a signal during flow \(index + 1) of \(todo.count) (\(label))"
                 break
             } catch let e as HMMBenchError where e.kind == .system || e.kind == .environment {
-                let reason = "failed: \(e.description)"
-                record.skipped.append(SkippedFlow(flow: params.flow, params: params.values, reason: reason))
-                progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, skipped: reason, seconds: 0)
+                let failure = FlowFailure(.setup, e)
+                record.failed.append(failure.record(flow: params.flow, params: params.values))
+                progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, failed: failure.description,
+                                       skipped: nil, seconds: 0)
             } catch {
                 // Anything else stops the run; the file says why and keeps
                 // what completed.

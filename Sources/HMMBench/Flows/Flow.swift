@@ -31,10 +31,41 @@ public final class FlowContext {
     }
 }
 
-/// A flow that cannot run here, and why (not an error: the run goes on).
+/// A flow that cannot run here because the box or kernel lacks something
+/// (a device, an operation, a second NUMA node), and why. Never for an
+/// error: a kernel call that fails is a `FlowFailure`.
 public struct FlowSkip: Error, Sendable {
     public var reason: String
     public init(_ reason: String) { self.reason = reason }
+}
+
+/// A measurement that failed: where (`stage`), why (one line, with the
+/// errno when a kernel call failed) and the repetitions that finished
+/// first. The run records it in `failed` and exits 4.
+public struct FlowFailure: Error, Sendable, CustomStringConvertible {
+    public var stage: FailedFlow.Stage
+    public var reason: String
+    public var errno: Int32?
+    public var samplesNs: [Double]
+
+    public init(stage: FailedFlow.Stage, reason: String, errno: Int32? = nil, samplesNs: [Double] = []) {
+        self.stage = stage
+        self.reason = reason
+        self.errno = errno
+        self.samplesNs = samplesNs
+    }
+
+    /// A failure from a system or environment error.
+    public init(_ stage: FailedFlow.Stage, _ error: HMMBenchError, samplesNs: [Double] = []) {
+        self.init(stage: stage, reason: error.description, errno: error.errno, samplesNs: samplesNs)
+    }
+
+    public var description: String { "\(stage.rawValue): \(reason)" }
+
+    /// The record of this failure for `flow` with `params`.
+    public func record(flow: String, params: [String: String]) -> FailedFlow {
+        FailedFlow(flow: flow, params: params, stage: stage, reason: reason, errno: errno, samplesNs: samplesNs)
+    }
 }
 
 /// A kind of measurement: its name, parameters and how to build one
@@ -68,6 +99,10 @@ public protocol FlowInstance: AnyObject {
     /// The measured body: does the kernel work and returns the nanoseconds
     /// of exactly that work (set-up and checks stay outside).
     func measure() throws -> UInt64
+    /// Untimed, read after each `measure()`: the pages the kernel actually
+    /// processed, when that can be fewer than `pagesPerOp` (a move that
+    /// left pages behind). Nil: all `pagesPerOp`.
+    var lastPagesDone: Int? { get }
     /// Untimed, after the last repetition: did the kernel do what was asked?
     func check() throws -> FlowCheck
     /// Releases memory and devices.
@@ -76,5 +111,6 @@ public protocol FlowInstance: AnyObject {
 
 extension FlowInstance {
     public var notes: [String] { [] }
+    public var lastPagesDone: Int? { nil }
     public func tearDown() {}
 }

@@ -9,6 +9,12 @@ import Foundation
 public final class SimulatedBackend: MirrorBackend {
     public let kind = BackendKind.simulated
     public let uapi: UAPITable
+    /// The table the modelled driver decodes requests with: the chosen
+    /// generation's, or 6.1's (the generation the model follows) under a
+    /// custom `--uapi-table`. A request it does not know gets EINVAL, the
+    /// answer of test_hmm.c's dmirror_fops_unlocked_ioctl for an unknown
+    /// command.
+    public let driverTable: UAPITable
     /// Whether devices 2 and 3 (device-coherent) exist in this model.
     public let hasCoherentDevices: Bool
 
@@ -24,6 +30,7 @@ public final class SimulatedBackend: MirrorBackend {
     /// and the table is a 6.0+ one (it has migrate-to-sys).
     public init(uapi: UAPITable, coherentDevices: Bool = true) {
         self.uapi = uapi
+        driverTable = UAPIGeneration(rawValue: uapi.name)?.table ?? UAPIGeneration.v6_1.table
         hasCoherentDevices = coherentDevices && uapi.supports(.migrateToSystem)
     }
 

@@ -18,9 +18,13 @@ public final class SimulatedMirror: DeviceMirror {
     }
 
     public func perform(_ op: MirrorOperation, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply {
-        guard uapi.supports(op) else { return MirrorReply(errno: ENOTTY) }
+        guard let request = uapi.request(for: op) else { return MirrorReply(errno: ENOTTY) }
         guard !closed else { return MirrorReply(errno: EBADF) }
-        return backend.perform(mirror: id, device: descriptor.index, op, address: address, pages: pages, buffer: buffer)
+        // The modelled driver decodes the request number with its own
+        // table, as the module would: a custom table that sends a number
+        // the driver does not know gets the driver's answer (EINVAL).
+        guard let decoded = backend.driverTable.operation(for: request) else { return MirrorReply(errno: EINVAL) }
+        return backend.perform(mirror: id, device: descriptor.index, decoded, address: address, pages: pages, buffer: buffer)
     }
 
     public func close() {

@@ -92,6 +92,11 @@ public struct UAPITable: Equatable, Sendable, CustomStringConvertible {
 
     public func supports(_ op: MirrorOperation) -> Bool { requests[op] != nil }
 
+    /// The operation a full request number stands for in this table.
+    public func operation(for request: UInt) -> MirrorOperation? {
+        requests.first { $0.value == request }?.key
+    }
+
     /// The `_IOWR('H', nr, 40-byte struct)` request for a command number.
     public static func request(number nr: UInt8) -> UInt {
         (HMMB_6_1_READ & ~UInt(0xFF)) | UInt(nr)

@@ -255,16 +255,16 @@ public struct OverheadEntry: Codable, Equatable, Sendable {
     public var hmmbenchCheck: FlowCheck?
     /// Every sample, nanoseconds, in run order.
     public var referenceSamplesNs: [UInt64]
-    public var hmmbenchSamplesNs: [UInt64]
+    public var hmmbenchSamplesNs: [Double]
 
-    public init(op: OverheadOp, referenceSamplesNs: [UInt64], hmmbenchSamplesNs: [UInt64], hmmbenchCheck: FlowCheck? = nil) {
+    public init(op: OverheadOp, referenceSamplesNs: [UInt64], hmmbenchSamplesNs: [Double], hmmbenchCheck: FlowCheck? = nil) {
         self.op = op
         flow = op.flow
         self.referenceSamplesNs = referenceSamplesNs
         self.hmmbenchSamplesNs = hmmbenchSamplesNs
         // Not `.map(Double.init)`: on [UInt64] that picks Double(bitPattern:).
         reference = Statistics.summarize(referenceSamplesNs.map { Double($0) })
-        hmmbench = Statistics.summarize(hmmbenchSamplesNs.map { Double($0) })
+        hmmbench = Statistics.summarize(hmmbenchSamplesNs)
         ratioMedian = Self.ratio(hmmbench.median, reference.median)
         ratioMean = Self.ratio(hmmbench.mean, reference.mean)
         self.hmmbenchCheck = hmmbenchCheck
@@ -459,6 +459,8 @@ public enum OverheadComparison {
             } catch let skip as FlowSkip {
                 report.skipped.append(OverheadSkip(op: op, reason: skip.reason))
                 continue
+            } catch let failure as FlowFailure {
+                throw HMMBenchError(.system, "\(op.flow) failed: \(failure)", errno: failure.errno)
             }
             progress("overhead: hmm-ref \(op.rawValue)")
             let ref = try reference.run(op, config, uapi: uapi)

@@ -103,14 +103,17 @@ public enum NotableCounters {
 }
 
 extension FlowResult {
-    /// The samples as Doubles (ns). Not `samplesNs.map(Double.init)`: on
-    /// [UInt64] that resolves to `Double(bitPattern:)`.
-    public var timeSamples: [Double] {
-        samplesNs.map { Double($0) }
+    /// The samples (ns per operation).
+    public var timeSamples: [Double] { samplesNs }
+
+    /// Per-sample throughput in GiB/s, computed as `Throughput` does
+    /// (only pages the kernel processed count).
+    public var gibPerSSamples: [Double] {
+        Throughput.rates(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp, pagesDone: pagesDone).gibPerS
     }
 
-    /// Per-sample throughput in GiB/s, computed as `Throughput` does.
-    public var gibPerSSamples: [Double] {
-        Throughput.perSecond(samplesNs, Double(bytesPerOp) / 1_073_741_824)
+    /// Per-sample pages per second, computed as `Throughput` does.
+    public var pagesPerSSamples: [Double] {
+        Throughput.rates(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp, pagesDone: pagesDone).pagesPerS
     }
 }

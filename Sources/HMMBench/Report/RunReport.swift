@@ -47,7 +47,7 @@ public struct ReportedResult: Codable, Equatable, Sendable {
         // Summaries recomputed from the samples, the source of truth.
         time = Statistics.summarize(r.timeSamples)
         gibPerS = Statistics.summarize(r.gibPerSSamples)
-        pagesPerSMean = Statistics.mean(r.samplesNs.map { Double(r.pagesPerOp) / (Swift.max(Double($0), 1) / 1e9) })
+        pagesPerSMean = Statistics.mean(r.pagesPerSSamples)
         copyBandwidthRatio = r.copyBandwidthRatio
         checkPassed = r.check.passed
         checkDetail = r.check.detail

@@ -76,8 +76,9 @@ public enum RunReader {
         guard let number = version as? NSNumber, let v = Int(exactly: number.doubleValue) else {
             throw HMMBenchError(.data, "\(path): schema_version is not an integer")
         }
-        guard v == RunRecord.currentSchemaVersion else {
-            throw HMMBenchError(.data, "\(path): unknown schema_version \(v) (this hmmbench reads \(RunRecord.currentSchemaVersion))",
+        guard RunRecord.readableSchemaVersions.contains(v) else {
+            let known = RunRecord.readableSchemaVersions
+            throw HMMBenchError(.data, "\(path): unknown schema_version \(v) (this hmmbench reads \(known.lowerBound) to \(known.upperBound))",
                                 hint: v > RunRecord.currentSchemaVersion ? "written by a newer hmmbench; use that version to read it" : nil)
         }
         if let tool = dict["tool"] as? String, tool != "hmmbench" {
@@ -94,8 +95,23 @@ public enum RunReader {
         } catch {
             throw HMMBenchError(.data, "\(path): cannot decode run record: \(error)")
         }
-        try validate(record, path: path)
-        return record
+        var upgraded = record
+        upgradeVersion1(&upgraded)
+        try validate(upgraded, path: path)
+        return upgraded
+    }
+
+    /// Version 1 recorded failed kernel calls as skips whose reason starts
+    /// with "failed: ". They were failures: read them as such, so reports
+    /// and compare never present an old failure as a skip.
+    static func upgradeVersion1(_ record: inout RunRecord) {
+        guard record.schemaVersion == 1 else { return }
+        let prefix = "failed: "
+        for s in record.skipped where s.reason.hasPrefix(prefix) {
+            record.failed.append(FailedFlow(flow: s.flow, params: s.params, stage: .measure,
+                                            reason: String(s.reason.dropFirst(prefix.count))))
+        }
+        record.skipped.removeAll { $0.reason.hasPrefix(prefix) }
     }
 
     /// Checks that stored summaries agree with the samples they summarise.
@@ -107,6 +123,15 @@ public enum RunReader {
             }
             guard r.bytesPerOp >= 0, r.pagesPerOp >= 0 else {
                 throw HMMBenchError(.data, "\(path): \(place): negative bytes_per_op or pages_per_op")
+            }
+            guard r.samplesNs.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw HMMBenchError(.data, "\(path): \(place): samples_ns holds a negative or non-finite time")
+            }
+            guard r.opsPerSample >= 1 else {
+                throw HMMBenchError(.data, "\(path): \(place): ops_per_sample is \(r.opsPerSample), must be 1 or more")
+            }
+            if let done = r.pagesDone, done.count != r.samplesNs.count {
+                throw HMMBenchError(.data, "\(path): \(place): pages_done has \(done.count) entries for \(r.samplesNs.count) samples")
             }
         }
     }

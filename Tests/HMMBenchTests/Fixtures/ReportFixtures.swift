@@ -25,8 +25,8 @@ enum ReportFixtures {
             hmmbenchVersion: version, commandLine: ["hmmbench", "run"], hostname: "testbox")
     }
 
-    static func samples(mean: Double, spread: Double, n: Int) -> [UInt64] {
-        (0..<n).map { UInt64((mean * (1 + spread * offsets[$0 % offsets.count])).rounded()) }
+    static func samples(mean: Double, spread: Double, n: Int) -> [Double] {
+        (0..<n).map { (mean * (1 + spread * offsets[$0 % offsets.count])).rounded() }
     }
 
     static func result(_ flow: String = "migrate-to-dev", size: String = "2M", extra: [String: String] = ["mapping": "anon"],

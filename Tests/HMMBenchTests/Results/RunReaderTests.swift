@@ -34,6 +34,43 @@ struct RunReaderTests {
         #expect(loaded.name == "run.json")
     }
 
+    /// Schema 1 files are still read: integer samples become floats, and
+    /// the failures version 1 recorded as "failed: ..." skips are read as
+    /// failures, never as skips.
+    @Test func readsVersionOneAndTurnsItsFailedSkipsIntoFailures() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var obj = try #require(try JSONSerialization.jsonObject(with: JSONOutput.data(F.record([F.result(meanNs: 1e6, n: 3)])))
+            as? [String: Any])
+        obj["schema_version"] = 1
+        obj.removeValue(forKey: "failed")
+        var results = try #require(obj["results"] as? [[String: Any]])
+        results[0]["samples_ns"] = [999_000, 1_000_000, 1_001_000]
+        results[0].removeValue(forKey: "ops_per_sample")
+        obj["results"] = results
+        obj["skipped"] = [["flow": "numa-move-pages", "params": ["size": "32M"], "reason": "failed: move_pages: EBUSY"],
+                          ["flow": "cross-device", "params": [:], "reason": "no /dev/hmm_dmirror1"]]
+        let path = F.write(text: String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self), "v1.json", in: dir)
+        let rec = try RunReader.load(path).record
+        #expect(rec.results[0].samplesNs == [999_000, 1_000_000, 1_001_000])
+        #expect(rec.results[0].opsPerSample == 1)
+        #expect(rec.failed.map(\.flow) == ["numa-move-pages"])
+        #expect(rec.failed.first?.reason == "move_pages: EBUSY")
+        #expect(rec.skipped.map(\.flow) == ["cross-device"])
+    }
+
+    /// A version 2 file must have `failed`: a file that lost it is not
+    /// silently read as "nothing failed".
+    @Test func versionTwoWithoutFailedIsRejected() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var obj = try #require(try JSONSerialization.jsonObject(with: JSONOutput.data(F.record([F.result(meanNs: 1e6, n: 3)])))
+            as? [String: Any])
+        obj.removeValue(forKey: "failed")
+        let path = F.write(text: String(decoding: try JSONSerialization.data(withJSONObject: obj), as: UTF8.self), "v2.json", in: dir)
+        #expect(loadError(path).contains("missing field failed"))
+    }
+
     static let goodJSON: String = {
         String(decoding: try! JSONOutput.data(F.record([F.result(meanNs: 1e6, n: 3)])), as: UTF8.self)
     }()
