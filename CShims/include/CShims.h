@@ -77,7 +77,7 @@ static const unsigned long HMMB_6_0_SNAPSHOT        = HMMB_IOC(0x04);
 static const unsigned long HMMB_6_0_EXCLUSIVE       = HMMB_IOC(0x05);
 static const unsigned long HMMB_6_0_CHECK_EXCLUSIVE = HMMB_IOC(0x06);
 
-/* 6.1 and later (FLAGS arrived with the 2025 device-THP series) */
+/* 6.1 - 6.18 (6.12's lib/test_hmm_uapi.h is the same as 6.1's: no FLAGS) */
 static const unsigned long HMMB_6_1_READ            = HMMB_IOC(0x00);
 static const unsigned long HMMB_6_1_WRITE           = HMMB_IOC(0x01);
 static const unsigned long HMMB_6_1_MIGRATE_TO_DEV  = HMMB_IOC(0x02);
@@ -86,7 +86,18 @@ static const unsigned long HMMB_6_1_SNAPSHOT        = HMMB_IOC(0x04);
 static const unsigned long HMMB_6_1_EXCLUSIVE       = HMMB_IOC(0x05);
 static const unsigned long HMMB_6_1_CHECK_EXCLUSIVE = HMMB_IOC(0x06);
 static const unsigned long HMMB_6_1_RELEASE         = HMMB_IOC(0x07);
-static const unsigned long HMMB_6_1_FLAGS           = HMMB_IOC(0x08);
+
+/* 6.19 and later: FLAGS (value in npages; bit 0 FAIL_ALLOC, one-shot)
+ * arrived with the device-private THP series. */
+static const unsigned long HMMB_6_19_READ            = HMMB_IOC(0x00);
+static const unsigned long HMMB_6_19_WRITE           = HMMB_IOC(0x01);
+static const unsigned long HMMB_6_19_MIGRATE_TO_DEV  = HMMB_IOC(0x02);
+static const unsigned long HMMB_6_19_MIGRATE_TO_SYS  = HMMB_IOC(0x03);
+static const unsigned long HMMB_6_19_SNAPSHOT        = HMMB_IOC(0x04);
+static const unsigned long HMMB_6_19_EXCLUSIVE       = HMMB_IOC(0x05);
+static const unsigned long HMMB_6_19_CHECK_EXCLUSIVE = HMMB_IOC(0x06);
+static const unsigned long HMMB_6_19_RELEASE         = HMMB_IOC(0x07);
+static const unsigned long HMMB_6_19_FLAGS           = HMMB_IOC(0x08);
 
 /* Snapshot bytes, one per page; they combine (0x22 = writable, local private). */
 static const uint8_t HMMB_SNAP_ERROR              = 0xFF;

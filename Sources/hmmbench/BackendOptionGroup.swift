@@ -11,13 +11,23 @@ struct BackendOptionGroup: ParsableArguments {
     var backend: String = "auto"
 
     @Option(name: .long, help: ArgumentHelp("test_hmm uapi generation (default: from uname -r).", discussion: """
-        Request numbers changed between generations; give this for a tree whose \
-        release does not say which it has.
-        """, valueName: "5.8|5.14|6.0|6.1"))
+        Request numbers changed between generations: 5.8 (5.8-5.13), 5.14 (5.14-5.19), \
+        6.0, 6.1 (6.1-6.18, including 6.12), 6.19 (6.19 and later: adds FLAGS). Give \
+        this for a tree whose release does not say which it has (a backport, a \
+        distribution kernel). hmmbench never sends a request to find out.
+        """, valueName: "5.8|5.14|6.0|6.1|6.19"))
     var uapi: String?
 
     @Option(name: .customLong("uapi-table"), help: ArgumentHelp(
         "Explicit request table for patched trees, e.g. 'read=0,write=1,migrate-to-dev=2,migrate-to-sys=4,snapshot=5'.",
+        discussion: """
+        Every operation a patched tree can have, by name and number (decimal or 0x): \
+        read, write, migrate-to-dev, migrate-to-sys, snapshot, exclusive, \
+        check-exclusive, release, flags, read-unlockable (mm trees, 0x09), \
+        migrate-on-fault-to-dev (the migrate-on-fault RFC, 0x03, which moves the rest \
+        up: release=8). A name or number given twice, or an unknown name, is refused. \
+        Not together with --uapi.
+        """,
         valueName: "op=nr,..."))
     var uapiTable: String?
 

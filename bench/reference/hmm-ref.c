@@ -77,6 +77,7 @@ static const struct uapi uapis[] = {
 	{ "5.14", HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, 0 },
 	{ "6.0",  HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, HMM_DMIRROR_MIGRATE_TO_SYS },
 	{ "6.1",  HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, HMM_DMIRROR_MIGRATE_TO_SYS },
+	{ "6.19", HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, HMM_DMIRROR_MIGRATE_TO_SYS },
 };
 
 /* ---- errors ---------------------------------------------------------- */
@@ -133,7 +134,7 @@ static void die(int code, const char *fmt, const char *arg)
 static void usage(FILE *f)
 {
 	fputs("usage: hmm-ref read|roundtrip --size BYTES --reps N --warmup W --device N\n"
-	      "               [--uapi 5.8|5.14|6.0|6.1]\n"
+	      "               [--uapi 5.8|5.14|6.0|6.1|6.19]\n"
 	      "\n"
 	      "The minimal C counterpart of hmmbench's fault-read and migrate-roundtrip\n"
 	      "flows. Each repetition maps a fresh private anonymous region of BYTES\n"
@@ -282,7 +283,7 @@ int main(int argc, char **argv)
 		if (!strcmp(uapis[i].name, uapi_name))
 			uapi = &uapis[i];
 	if (!uapi)
-		die(EXIT_USAGE, "unknown --uapi '%s' (5.8, 5.14, 6.0 or 6.1)", uapi_name);
+		die(EXIT_USAGE, "unknown --uapi '%s' (5.8, 5.14, 6.0, 6.1 or 6.19)", uapi_name);
 	if (!is_read && !uapi->to_sys)
 		die(EXIT_USAGE, "uapi %s has no MIGRATE_TO_SYS: roundtrip needs 6.0 or later",
 		    uapi_name);

@@ -112,7 +112,7 @@ public struct ConformanceReport: Codable, Equatable, Sendable {
 
     /// The request table the report was made with.
     public func table() throws -> UAPITable {
-        if let g = UAPIGeneration(rawValue: uapi) { return g.table }
+        if let g = UAPIGeneration(name: uapi) { return g.table }
         var t = try UAPITable.parse(uapiRequests)
         t.name = uapi
         return t

@@ -158,7 +158,9 @@ public enum ConformanceSuite {
     }
 
     static func argumentScenarios() -> [ConformanceScenario] {
-        let ops = MirrorOperation.allCases
+        // Every operation some released generation has (the ones only a
+        // patched tree has are known by name, never sent here).
+        let ops = MirrorOperation.allCases.filter { op in UAPIGeneration.allCases.contains { $0.table.supports(op) } }
         return [
             ConformanceScenario("args/unaligned", "every request with addr+1 is EINVAL",
                                 [.map(spec(.anon, .write))] + ops.map { .op($0, device: 0, pages: 0..<1, addressOffset: 1) }

@@ -17,8 +17,17 @@ public enum MirrorOperation: String, CaseIterable, Codable, Sendable {
     case checkExclusive = "check-exclusive"
     /// Release the device's pages (6.1+ device-private eviction test).
     case release
-    /// Set driver flags (2025 device-THP series).
+    /// Set driver flags (6.19+, device-private THP series; bit 0 makes
+    /// the next device allocation fail once).
     case flags
+    /// Not driven by any flow yet: known so that `--uapi-table` can
+    /// describe patched trees. READ without holding the mmap lock across
+    /// the copy (mm trees, 0x09).
+    case readUnlockable = "read-unlockable"
+    /// Not driven by any flow yet: migrate to the device from the fault
+    /// path (2025 "migrate on fault" RFC, which inserts it at 0x03 and
+    /// shifts the later numbers, putting RELEASE at 0x08).
+    case migrateOnFaultToDevice = "migrate-on-fault-to-dev"
 
     /// The driver's name for it, as in test_hmm_uapi.h.
     public var uapiName: String {
@@ -32,6 +41,8 @@ public enum MirrorOperation: String, CaseIterable, Codable, Sendable {
         case .checkExclusive: return "HMM_DMIRROR_CHECK_EXCLUSIVE"
         case .release: return "HMM_DMIRROR_RELEASE"
         case .flags: return "HMM_DMIRROR_FLAGS"
+        case .readUnlockable: return "HMM_DMIRROR_READ_UNLOCKABLE"
+        case .migrateOnFaultToDevice: return "HMM_DMIRROR_MIGRATE_ON_FAULT_TO_DEV"
         }
     }
 }

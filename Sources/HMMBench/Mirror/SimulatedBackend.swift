@@ -30,7 +30,7 @@ public final class SimulatedBackend: MirrorBackend {
     /// and the table is a 6.0+ one (it has migrate-to-sys).
     public init(uapi: UAPITable, coherentDevices: Bool = true) {
         self.uapi = uapi
-        driverTable = UAPIGeneration(rawValue: uapi.name)?.table ?? UAPIGeneration.v6_1.table
+        driverTable = uapi.generation?.table ?? UAPIGeneration.v6_1.table
         hasCoherentDevices = coherentDevices && uapi.supports(.migrateToSystem)
     }
 
@@ -302,8 +302,10 @@ public final class SimulatedBackend: MirrorBackend {
         case .release:
             release(device)
             return MirrorReply()
-        case .flags:
-            // The 6.1 module has no FLAGS command (2025 device-THP series).
+        case .flags, .readUnlockable, .migrateOnFaultToDevice:
+            // Not modelled: the model follows the 6.1-6.18 driver, which
+            // has none of these (docs/SIMULATOR.md). A 6.1-6.18 table never
+            // sends them (ENOTTY before reaching here).
             return MirrorReply(errno: EINVAL)
         }
     }

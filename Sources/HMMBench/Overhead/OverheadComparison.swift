@@ -421,8 +421,8 @@ public enum OverheadComparison {
     /// The uapi generation name hmm-ref understands for the selection's
     /// table; a usage error for an explicit `--uapi-table`.
     public static func referenceUAPI(_ table: UAPITable) throws -> String {
-        guard let g = UAPIGeneration(rawValue: table.name) else {
-            throw HMMBenchError.usage("overhead cannot follow an explicit --uapi-table: hmm-ref knows the 5.8, 5.14, 6.0 and 6.1 tables",
+        guard let g = table.generation else {
+            throw HMMBenchError.usage("overhead cannot follow an explicit --uapi-table: hmm-ref knows the 5.8, 5.14, 6.0, 6.1 and 6.19 tables",
                                       hint: "give --uapi GEN, or add the table to bench/reference/hmm-ref.c")
         }
         return g.rawValue

@@ -56,15 +56,22 @@ public enum BackendSelector {
     /// Nil generation for a release before 5.8 gives the newest table for
     /// the simulator and an error for the kernel.
     public static func uapiTable(_ o: BackendOptions, forKernel: Bool) throws -> (UAPITable, String) {
+        if o.uapiTable != nil, let g = o.uapi {
+            throw HMMBenchError.usage("give --uapi \(g.rawValue) or --uapi-table, not both",
+                                      hint: "--uapi names a known generation; --uapi-table gives every number")
+        }
         if let t = o.uapiTable { return (try UAPITable.parse(t), "explicit --uapi-table") }
-        if let g = o.uapi { return (g.table, "--uapi \(g.rawValue)") }
+        if let g = o.uapi { return (g.table, "--uapi \(g.rawValue) (given)") }
         let release = o.release ?? KernelRelease.running().release
-        if let g = UAPIGeneration.forRelease(release) { return (g.table, "from release \(release)") }
+        if let g = UAPIGeneration.forRelease(release) {
+            return (g.table, "uname -r \(release) is in \(g.span); a backported or patched driver may differ: "
+                    + "override with --uapi GEN or --uapi-table OP=NR,...")
+        }
         if forKernel {
             throw HMMBenchError(.environment, "kernel \(release) predates test_hmm (5.8)",
                                 hint: "give --uapi GEN if the tree has a backported driver")
         }
-        return (UAPIGeneration.v6_1.table, "release \(release) unknown; simulating 6.1")
+        return (UAPIGeneration.v6_1.table, "release \(release) unknown; simulating \(UAPIGeneration.v6_1.span)")
     }
 
     public static func select(_ o: BackendOptions) throws -> BackendSelection {
