@@ -512,14 +512,16 @@ public final class SimulatedBackend: MirrorBackend {
         }
     }
 
-    /// Closing a mirror releases the pages it migrated and forgets its
+    /// Closing a mirror evicts every page its DEVICE holds, whichever fd
+    /// migrated it (lib/test_hmm.c dmirror_fops_release evicts each of the
+    /// device's chunks), revokes the fd's exclusive grants and forgets its
     /// page table.
     func close(mirror: Int32) {
-        guard openMirrors[mirror] != nil else { return }
+        guard let device = openMirrors[mirror] else { return }
+        release(device)
         for r in regions {
-            for i in 0..<r.pageCount where r.pages[i].mirror == mirror {
-                if r.pages[i].device >= 0 { toSystem(r, i, erase: nil) }
-                if r.pages[i].exclusive { revoke(r, i) }
+            for i in 0..<r.pageCount where r.pages[i].mirror == mirror && r.pages[i].exclusive {
+                revoke(r, i)
             }
             r.entries[mirror] = nil
         }

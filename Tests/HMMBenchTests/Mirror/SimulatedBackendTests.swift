@@ -456,6 +456,31 @@ import Testing
 
     // MARK: release and close
 
+    /// Closing one fd evicts every page the whole device holds, including
+    /// pages mirrored through another fd of the same device: lib/test_hmm.c
+    /// dmirror_fops_release calls dmirror_device_evict_chunk on each of the
+    /// device's chunks (read in Debian's 6.1.192 tree; 6.12 and mainline do
+    /// the same). Pages on the other device stay.
+    @Test func closingOneFdEvictsEveryPageOfItsDevice() throws {
+        let b = backend()
+        let r1 = try map(b)
+        let r2 = try map(b)
+        let r3 = try map(b)
+        let a = try b.openDevice(0)
+        let other = try b.openDevice(0)
+        let d1 = try b.openDevice(1)
+        let buf = HostBuffer(bytes: r1.bytes)
+        #expect(a.perform(.migrateToDevice, r1, buffer: buf.pointer) == MirrorReply(cpages: 16))
+        #expect(other.perform(.migrateToDevice, r2, buffer: buf.pointer) == MirrorReply(cpages: 16))
+        #expect(d1.perform(.migrateToDevice, r3, buffer: buf.pointer) == MirrorReply(cpages: 16))
+        #expect(b.pagesOnDevice(0) == 32)
+        a.close()
+        #expect(b.pagesOnDevice(0) == 0)
+        #expect(snap(other, r2) == all(0x02, 16))
+        #expect(b.pagesOnDevice(1) == 16)
+        #expect(snap(d1, r3) == all(0x22, 16))
+    }
+
     @Test func closeReleasesTheDevicePages() throws {
         let b = backend()
         let r = try map(b)
