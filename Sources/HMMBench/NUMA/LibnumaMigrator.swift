@@ -1,48 +1,45 @@
 import CShims
 import Foundation
 
+/// move_pages(2) as the migrator issues it: count, page addresses, target
+/// nodes (nil: only report where the pages are), status out, flags.
+/// Returns 0, the number of pages not migrated, or -errno.
+public typealias MovePagesCall = (_ count: Int, _ pages: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                                  _ nodes: UnsafePointer<Int32>?, _ status: UnsafeMutablePointer<Int32>,
+                                  _ flags: Int32) -> Int
+
 /// Real NUMA migration through libnuma's move_pages, mbind and migrate_pages.
 public final class LibnumaMigrator: NodeMigrator {
     public let topology: NUMATopology
     public let kind = BackendKind.kernel
+    /// The move_pages(2) entry point (tests put a recording double here).
+    let movePagesCall: MovePagesCall
 
-    public init(topology: NUMATopology) {
-        self.topology = topology
+    /// The real system call.
+    public static let kernelMovePages: MovePagesCall = { count, pages, nodes, status, flags in
+        hmmb_move_pages(0, UInt(count), pages, nodes, status, flags)
     }
 
-    public func movePages(_ region: MappedRegion, pages range: Range<Int>, to node: Int, batch: Int) throws -> MoveOutcome {
+    public init(topology: NUMATopology, movePages: @escaping MovePagesCall = LibnumaMigrator.kernelMovePages) {
+        self.topology = topology
+        movePagesCall = movePages
+    }
+
+    public func prepareMove(_ region: MappedRegion, pages range: Range<Int>, to node: Int, batch: Int,
+                            clock: MoveClock) throws -> PreparedMove {
         try topology.require(node: node)
-        var outcome = MoveOutcome(moved: 0, failed: 0)
-        let step = max(1, batch)
-        var start = range.lowerBound
-        var pages = [UnsafeMutableRawPointer?](repeating: nil, count: step)
-        var nodes = [Int32](repeating: Int32(node), count: step)
-        var status = [Int32](repeating: 0, count: step)
-        while start < range.upperBound {
-            let n = min(step, range.upperBound - start)
-            for i in 0..<n { pages[i] = region.pointer(page: start + i) }
-            let r = pages.withUnsafeMutableBufferPointer { p in
-                hmmb_move_pages(0, UInt(n), p.baseAddress, &nodes, &status, HMMB_MPOL_MF_MOVE_FLAG)
-            }
-            if r < 0 { throw HMMBenchError.system("move_pages of \(n) pages to node \(node)", errno: Int32(-r)) }
-            for i in 0..<n {
-                if status[i] == Int32(node) { outcome.moved += 1 } else {
-                    outcome.failed += 1
-                    if outcome.firstError == nil, status[i] < 0 { outcome.firstError = -status[i] }
-                }
-            }
-            start += n
-        }
-        return outcome
+        guard batch > 0 else { throw HMMBenchError.usage("batch must be at least 1") }
+        return try KernelPreparedMove(region, pages: range, to: node, batch: batch, call: movePagesCall, clock: clock)
     }
 
     public func nodesOf(_ region: MappedRegion, pages range: Range<Int>) throws -> [Int32] {
         var pages = range.map { Optional(region.pointer(page: $0)) }
         var status = [Int32](repeating: 0, count: range.count)
+        guard !range.isEmpty else { return [] }
         let r = pages.withUnsafeMutableBufferPointer { p in
-            hmmb_move_pages(0, UInt(range.count), p.baseAddress, nil, &status, 0)
+            status.withUnsafeMutableBufferPointer { s in movePagesCall(range.count, p.baseAddress!, nil, s.baseAddress!, 0) }
         }
-        if r < 0 { throw HMMBenchError.system("move_pages (query)", errno: Int32(-r)) }
+        if r < 0 { throw HMMBenchError.system("move_pages (query of \(range.count) pages)", errno: Int32(-r)) }
         return status
     }
 
@@ -72,6 +69,94 @@ public final class LibnumaMigrator: NodeMigrator {
     }
 
     public func place(_ region: MappedRegion, on node: Int) throws {
-        _ = try movePages(region, pages: 0..<region.pageCount, to: node, batch: 4096)
+        try movePages(region, pages: 0..<region.pageCount, to: node, batch: 4096)
+    }
+
+    public var migratedPages: Int? {
+        guard let text = SystemFacts.read("/proc/vmstat"),
+              let v = CounterSnapshot.parseVmstat(text, prefixes: ["pgmigrate_success"])["pgmigrate_success"] else { return nil }
+        return Int(v)
+    }
+}
+
+/// The kernel's prepared move: the three arrays move_pages(2) reads and
+/// writes, allocated and filled once; `run` only issues the calls.
+final class KernelPreparedMove: PreparedMove {
+    let target: Int
+    let batch: Int
+    let call: MovePagesCall
+    let clock: MoveClock
+    /// Page addresses, target nodes and statuses, one entry a page.
+    let pages: UnsafeMutableBufferPointer<UnsafeMutableRawPointer?>
+    let nodes: UnsafeMutableBufferPointer<Int32>
+    let status: UnsafeMutableBufferPointer<Int32>
+    /// How many times the statuses were tallied (tests check it is never
+    /// inside the window).
+    private(set) var tallies = 0
+
+    /// A status the kernel never writes: entries it did not reach stay so.
+    static let unwritten = MoveOutcome.unwritten
+
+    init(_ region: MappedRegion, pages range: Range<Int>, to node: Int, batch: Int, call: @escaping MovePagesCall,
+         clock: MoveClock) throws {
+        target = node
+        self.batch = batch
+        self.call = call
+        self.clock = clock
+        let n = range.count
+        pages = try Self.allocate(UnsafeMutableRawPointer?.self, n)
+        nodes = try Self.allocate(Int32.self, n)
+        status = try Self.allocate(Int32.self, n)
+        for (i, page) in range.enumerated() { pages[i] = region.pointer(page: page) }
+        nodes.update(repeating: Int32(node))
+        status.update(repeating: Self.unwritten)
+    }
+
+    /// An array of `count` elements from malloc: ENOMEM is a failure with
+    /// its errno, not a crash.
+    static func allocate<T>(_ type: T.Type, _ count: Int) throws -> UnsafeMutableBufferPointer<T> {
+        guard let raw = malloc(max(1, count) * MemoryLayout<T>.stride) else {
+            throw HMMBenchError.system("allocating the move_pages arrays for \(count) pages", errno: ENOMEM)
+        }
+        return UnsafeMutableBufferPointer(start: raw.bindMemory(to: T.self, capacity: max(1, count)), count: count)
+    }
+
+    deinit {
+        free(pages.baseAddress)
+        free(nodes.baseAddress)
+        free(status.baseAddress)
+    }
+
+    var pageCount: Int { pages.count }
+
+    func run() throws -> UInt64 {
+        // Statuses of the previous run must not be read as this run's.
+        status.update(repeating: Self.unwritten)
+        let n = pages.count
+        var failure: (offset: Int, errno: Int32)?
+        guard n > 0, let p = pages.baseAddress, let nd = nodes.baseAddress, let st = status.baseAddress else { return 0 }
+        let flags = HMMB_MPOL_MF_MOVE_FLAG
+        let start = clock.now()
+        var offset = 0
+        while offset < n {
+            let count = min(batch, n - offset)
+            let r = call(count, p + offset, nd + offset, st + offset, flags)
+            if r < 0 {
+                failure = (offset, Int32(-r))
+                break
+            }
+            offset += count
+        }
+        let end = clock.now()
+        if let failure {
+            throw HMMBenchError.system("move_pages of \(min(batch, n - failure.offset)) pages (from page \(failure.offset) of \(n)) "
+                                       + "to node \(target)", errno: failure.errno)
+        }
+        return end &- start
+    }
+
+    func tally() -> MoveOutcome {
+        tallies += 1
+        return MoveOutcome.tally(status, target: target)
     }
 }

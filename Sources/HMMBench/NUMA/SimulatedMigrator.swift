@@ -11,7 +11,7 @@ public final class SimulatedMigrator: NodeMigrator {
 
     /// The node of every page of one region, held weakly: an unmapped
     /// region drops out of the model by itself.
-    private final class Placement {
+    final class Placement {
         weak var region: MappedRegion?
         var nodes: [Int32]
         init(_ region: MappedRegion) {
@@ -22,6 +22,8 @@ public final class SimulatedMigrator: NodeMigrator {
 
     private var placements: [ObjectIdentifier: Placement] = [:]
     private let scratch = HostBuffer(bytes: PageSize.base)
+    /// Pages the model has moved, the simulator's pgmigrate_success.
+    private(set) var moved = 0
 
     public init(nodes: Int = 2) {
         topology = NUMATopology.simulated(nodes: max(1, nodes))
@@ -37,20 +39,17 @@ public final class SimulatedMigrator: NodeMigrator {
 
     /// Reads the page into a scratch page: the cost of a copy without
     /// writing to the mapping (which may be read-only).
-    private func copyPage(_ p: UnsafeMutableRawPointer) {
+    func copyPage(_ p: UnsafeMutableRawPointer) {
         memcpy(scratch.pointer, p, PageSize.base)
+        moved += 1
     }
 
-    public func movePages(_ region: MappedRegion, pages range: Range<Int>, to node: Int, batch: Int) throws -> MoveOutcome {
+    public func prepareMove(_ region: MappedRegion, pages range: Range<Int>, to node: Int, batch: Int,
+                            clock: MoveClock) throws -> PreparedMove {
         try topology.require(node: node)
         guard batch > 0 else { throw HMMBenchError.usage("batch must be at least 1") }
-        guard region.protection != .none else { return MoveOutcome(moved: 0, failed: range.count, firstError: EFAULT) }
-        let p = placement(region)
-        for page in range where p.nodes[page] != Int32(node) {
-            copyPage(region.pointer(page: page))
-            p.nodes[page] = Int32(node)
-        }
-        return MoveOutcome(moved: range.count, failed: 0)
+        return SimulatedPreparedMove(migrator: self, region: region, placement: placement(region), pages: range,
+                                     to: node, clock: clock)
     }
 
     public func nodesOf(_ region: MappedRegion, pages range: Range<Int>) throws -> [Int32] {
@@ -59,7 +58,7 @@ public final class SimulatedMigrator: NodeMigrator {
 
     public func bind(_ region: MappedRegion, to node: Int, move: Bool) throws {
         try topology.require(node: node)
-        if move { _ = try movePages(region, pages: 0..<region.pageCount, to: node, batch: region.pageCount) }
+        if move { try movePages(region, pages: 0..<region.pageCount, to: node, batch: region.pageCount) }
     }
 
     public func migrateProcess(from source: Int, to target: Int) throws -> Int {
@@ -79,5 +78,66 @@ public final class SimulatedMigrator: NodeMigrator {
         try topology.require(node: node)
         let p = placement(region)
         for i in p.nodes.indices { p.nodes[i] = Int32(node) }
+    }
+
+    public var migratedPages: Int? { moved }
+}
+
+/// The model's prepared move: page pointers and a status array built up
+/// front; `run` copies each page not yet on the target between two clock
+/// reads; `tally` reads the statuses afterwards.
+final class SimulatedPreparedMove: PreparedMove {
+    unowned let migrator: SimulatedMigrator
+    /// Keeps the region mapped while the move may still run.
+    let region: MappedRegion
+    let placement: SimulatedMigrator.Placement
+    let target: Int
+    let clock: MoveClock
+    /// Page indices and their addresses, in order.
+    let indices: [Int]
+    let pointers: [UnsafeMutableRawPointer]
+    var status: [Int32]
+    /// How many times the statuses were tallied.
+    private(set) var tallies = 0
+
+    init(migrator: SimulatedMigrator, region: MappedRegion, placement: SimulatedMigrator.Placement, pages range: Range<Int>,
+         to node: Int, clock: MoveClock) {
+        self.migrator = migrator
+        self.region = region
+        self.placement = placement
+        target = node
+        self.clock = clock
+        indices = Array(range)
+        pointers = range.map { region.pointer(page: $0) }
+        status = [Int32](repeating: MoveOutcome.unwritten, count: range.count)
+    }
+
+    var pageCount: Int { indices.count }
+
+    func run() throws -> UInt64 {
+        let node = Int32(target)
+        // A PROT_NONE page cannot be read: every status says EFAULT, as the
+        // model has always answered (no clock: nothing is attempted).
+        if region.protection == .none {
+            for i in status.indices { status[i] = -EFAULT }
+            let t = clock.now()
+            return clock.now() &- t
+        }
+        for i in status.indices { status[i] = MoveOutcome.unwritten }
+        let start = clock.now()
+        for (k, page) in indices.enumerated() {
+            if placement.nodes[page] != node {
+                migrator.copyPage(pointers[k])
+                placement.nodes[page] = node
+            }
+            status[k] = node
+        }
+        let end = clock.now()
+        return end &- start
+    }
+
+    func tally() -> MoveOutcome {
+        tallies += 1
+        return MoveOutcome.tally(status, target: target)
     }
 }

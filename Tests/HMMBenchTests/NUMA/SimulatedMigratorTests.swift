@@ -34,6 +34,6 @@ struct SimulatedMigratorTests {
     @Test func protNoneCannotMove() throws {
         let m = SimulatedMigrator(nodes: 2)
         let r = try backend.map(MappingSpec(.anon, bytes: 4 * PageSize.base, protection: .none, population: .untouched))
-        #expect(try m.movePages(r, pages: 0..<4, to: 1, batch: 4) == MoveOutcome(moved: 0, failed: 4, firstError: EFAULT))
+        #expect(try m.movePages(r, pages: 0..<4, to: 1, batch: 4) == MoveOutcome(moved: 0, failed: 4, firstError: EFAULT, errors: [EFAULT: 4]))
     }
 }
