@@ -70,6 +70,7 @@ struct RunCommand: ParsableCommand {
         let plan = try RunPlan.make(suite: suite, flow: flow, parameters: parameters, suiteDirectory: suiteDirectory,
                                     warmup: warmup, repetitions: repetitions, cpu: cpu, memoryNode: membind)
         let selection = try BackendSelector.select(try backendOptions.options())
+        try MemoryBudget.check(plan, backend: selection.mirror.kind)
         for n in selection.notices { FileHandle.standardError.write(Data((n + "\n").utf8)) }
         let runner = SuiteRunner(selection: selection, options: plan.options, outputPath: out,
                                  progress: StderrProgress(enabled: !quiet))

@@ -10,6 +10,10 @@ public struct CopyBandwidthFlow: FlowDefinition {
     public let details = "Times memcpy between two pre-faulted buffers of `size` bytes."
     public var parameters: [FlowParameter] { [FlowParameter("size", "64M", "bytes copied per operation")] }
 
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed {
+        MemoryNeed.times(2, params, what: "the source and destination buffers")
+    }
+
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         Instance(bytes: try params.size(), backend: context.mirror.kind)
     }

@@ -9,6 +9,8 @@ public struct CrossDeviceFlow: FlowDefinition {
     public let details = "Untimed: a fresh range is migrated to dev0 (dev2 for coherent). Timed: dev1 (dev3) READ of it."
     public var parameters: [FlowParameter] { [MirrorFlowSupport.sizeParameter, MirrorFlowSupport.memoryParameter] }
 
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { MemoryNeed.deviceMigration(params) }
+
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         var p = params
         p.values["mapping"] = "anon"

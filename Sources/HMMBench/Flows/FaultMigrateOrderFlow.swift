@@ -23,6 +23,8 @@ public struct FaultMigrateOrderFlow: FlowDefinition {
          MirrorFlowSupport.memoryParameter]
     }
 
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { MemoryNeed.deviceMigration(params) }
+
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         var p = params
         p.values["mapping"] = "anon"

@@ -82,6 +82,16 @@ public protocol FlowDefinition: Sendable {
     /// instance. Throws `HMMBenchError` for bad values and `FlowSkip` when
     /// this box or uapi cannot run it.
     func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance
+    /// The memory an instance with `params` holds at its peak (checked
+    /// against MemAvailable before the run maps anything).
+    func memoryNeed(_ params: FlowParameters) -> MemoryNeed
+}
+
+extension FlowDefinition {
+    /// Default: the range and a buffer of the same size.
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed {
+        MemoryNeed.times(2, params, what: "the range and a buffer of the same size")
+    }
 }
 
 /// One flow with fixed parameters, ready to repeat.

@@ -9,6 +9,8 @@ public struct MigrateToDeviceFlow: FlowDefinition {
         [MirrorFlowSupport.sizeParameter, MirrorFlowSupport.mappingParameter([.anon, .thp]), MirrorFlowSupport.memoryParameter]
     }
 
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { MemoryNeed.deviceMigration(params) }
+
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         try Instance(context, params: params, mappings: [.anon, .thp], requires: [.migrateToDevice, .snapshot])
     }
@@ -36,6 +38,8 @@ public struct MigrateToSystemFlow: FlowDefinition {
         [MirrorFlowSupport.sizeParameter, MirrorFlowSupport.mappingParameter([.anon, .thp]), MirrorFlowSupport.memoryParameter]
     }
 
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { MemoryNeed.deviceMigration(params) }
+
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         try Instance(context, params: params, mappings: [.anon, .thp], requires: [.migrateToDevice, .migrateToSystem, .snapshot])
     }
@@ -62,6 +66,8 @@ public struct MigrateBackCPUFaultFlow: FlowDefinition {
     public var parameters: [FlowParameter] {
         [MirrorFlowSupport.sizeParameter, MirrorFlowSupport.mappingParameter([.anon, .thp]), MirrorFlowSupport.memoryParameter]
     }
+
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { MemoryNeed.deviceMigration(params) }
 
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         if params.values["memory"] == "coherent" {
@@ -96,6 +102,8 @@ public struct MigrateRoundtripFlow: FlowDefinition {
     public var parameters: [FlowParameter] {
         [MirrorFlowSupport.sizeParameter, MirrorFlowSupport.mappingParameter([.anon, .thp]), MirrorFlowSupport.memoryParameter]
     }
+
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { MemoryNeed.deviceMigration(params) }
 
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         let viaIoctl = context.mirror.uapi.supports(.migrateToSystem)

@@ -131,4 +131,13 @@ class NUMAFlowInstance {
     }
 
     static let nodeParameters = [FlowParameter("from", "0", "source NUMA node"), FlowParameter("to", "1", "target NUMA node")]
+
+    /// What a NUMA flow holds: the range, plus the move_pages arrays (a
+    /// pointer, a node and a status per page) where `arrays`.
+    static func memoryNeed(_ params: FlowParameters, arrays: Bool) -> MemoryNeed {
+        let bytes = MemoryNeed.size(params)
+        let perPage = MemoryLayout<UnsafeMutableRawPointer?>.stride + 2 * MemoryLayout<Int32>.stride
+        return MemoryNeed(systemBytes: bytes + (arrays ? bytes / PageSize.base * perPage : 0),
+                          what: arrays ? "the range and the move_pages arrays" : "the range")
+    }
 }

@@ -15,6 +15,8 @@ public struct NUMAMovePagesFlow: FlowDefinition {
          FlowParameter("threads", "0", "threads reading the range on other CPUs")] + NUMAFlowInstance.nodeParameters
     }
 
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { NUMAFlowInstance.memoryNeed(params, arrays: true) }
+
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         let i = try Instance(context, params: params)
         i.batch = try params.int("batch", in: 1...1_048_576)
@@ -86,6 +88,8 @@ public struct NUMAMbindFlow: FlowDefinition {
             + NUMAFlowInstance.nodeParameters
     }
 
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { NUMAFlowInstance.memoryNeed(params, arrays: false) }
+
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         try Instance(context, params: params)
     }
@@ -117,6 +121,8 @@ public struct NUMAMigratePagesFlow: FlowDefinition {
         [FlowParameter("size", "4M", "bytes of the range placed on `from`"), MirrorFlowSupport.mappingParameter([.anon, .thp])]
             + NUMAFlowInstance.nodeParameters
     }
+
+    public func memoryNeed(_ params: FlowParameters) -> MemoryNeed { NUMAFlowInstance.memoryNeed(params, arrays: false) }
 
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
         try Instance(context, params: params)
