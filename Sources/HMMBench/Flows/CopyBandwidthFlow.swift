@@ -15,17 +15,17 @@ public struct CopyBandwidthFlow: FlowDefinition {
     }
 
     public func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
-        Instance(bytes: try params.size(), backend: context.mirror.kind)
+        try Instance(bytes: try params.size(), backend: context.mirror.kind)
     }
 
     final class Instance: FlowInstance {
         let src: HostBuffer
         let dst: HostBuffer
         let backend: BackendKind
-        init(bytes: Int, backend: BackendKind) {
+        init(bytes: Int, backend: BackendKind) throws {
             self.backend = backend
-            src = HostBuffer(bytes: bytes)
-            dst = HostBuffer(bytes: bytes)
+            src = try HostBuffer.allocate(bytes: bytes)
+            dst = try HostBuffer.allocate(bytes: bytes)
             src.fillPattern(seed: 7)
         }
         var bytesPerOp: Int { src.bytes }

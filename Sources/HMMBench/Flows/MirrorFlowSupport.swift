@@ -105,7 +105,7 @@ class MirrorFlowInstance {
         try MirrorFlowSupport.require(ops, context.mirror.uapi)
         try MirrorFlowSupport.requireHugetlb(kind, bytes: bytes, backend: context.mirror)
         (device, peer) = try MirrorFlowSupport.open(context, memory: memory, peer: withPeer)
-        buffer = HostBuffer(bytes: bytes)
+        buffer = try HostBuffer.allocate(bytes: bytes)
     }
 
     var bytesPerOp: Int { spec.bytes }

@@ -168,6 +168,28 @@ public final class HostBuffer {
         pointer.initializeMemory(as: UInt8.self, repeating: 0, count: self.bytes)
     }
 
+    /// A buffer for a flow: when the memory cannot be had (ENOMEM) this is
+    /// a failure with its errno, not a crash.
+    public static func allocate(bytes: Int) throws -> HostBuffer {
+        let n = max(bytes, 1)
+        var raw: UnsafeMutableRawPointer?
+        let r = posix_memalign(&raw, PageSize.base, n)
+        guard r == 0, let raw else {
+            throw HMMBenchError.system("allocating a \(PageSize.format(bytes: n)) buffer", errno: r == 0 ? ENOMEM : r)
+        }
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: n)
+        return HostBuffer(adopting: raw, bytes: n)
+    }
+
+    private init(adopting pointer: UnsafeMutableRawPointer, bytes: Int) {
+        self.pointer = pointer
+        self.bytes = bytes
+        fromMalloc = true
+    }
+
+    /// Whether `pointer` came from posix_memalign (freed with free).
+    private var fromMalloc = false
+
     /// Fills the buffer with a pattern that changes every 8 bytes.
     public func fillPattern(seed: UInt64) {
         let words = bytes / 8
@@ -175,5 +197,5 @@ public final class HostBuffer {
         for i in 0..<words { p[i] = seed &+ UInt64(i) }
     }
 
-    deinit { pointer.deallocate() }
+    deinit { if fromMalloc { free(pointer) } else { pointer.deallocate() } }
 }

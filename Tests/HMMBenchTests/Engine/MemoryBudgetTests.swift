@@ -90,4 +90,19 @@ struct MemoryBudgetTests {
         #expect(MemoryBudget.current(backend: .simulated, meminfo: meminfo)?.coherentDeviceBytes == nil)
         #expect(MemoryBudget.current(backend: .kernel, meminfo: "MemTotal: 1 kB\n") == nil)
     }
+
+    /// What the budget cannot foresee: an allocation that fails during a
+    /// flow is a failure with ENOMEM, not a crash or a skip.
+    @Test func aBufferThatCannotBeHadIsASystemFailure() {
+        do {
+            _ = try HostBuffer.allocate(bytes: Int.max / 2)
+            Issue.record("an impossible allocation must throw")
+        } catch let e as HMMBenchError {
+            #expect(e.kind == .system)
+            #expect(e.errno == ENOMEM)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        #expect((try? HostBuffer.allocate(bytes: 3 * PageSize.base))?.bytes == 3 * PageSize.base)
+    }
 }
