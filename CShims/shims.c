@@ -10,17 +10,48 @@
 #include <pthread.h>
 #include <signal.h>
 
+/*
+ * Ctrl-C (or SIGTERM) once: set a flag the engine polls between
+ * repetitions, so the current repetition finishes and is kept. Twice: the
+ * user insists; remove the temporary file a write may have left and exit
+ * 130 at once (the result file on disk is whole: it is only ever replaced
+ * by rename). Only async-signal-safe calls here: write, unlink, _exit.
+ */
 static volatile sig_atomic_t hmmb_interrupt_count;
+/* The temporary file being written (AtomicWriter), valid when set. */
+static char hmmb_pending_path[4096];
+static volatile sig_atomic_t hmmb_pending_set;
+
+static void hmmb_say(const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, s, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        s += w;
+        n -= (size_t)w;
+    }
+}
 
 static void hmmb_on_interrupt(int sig)
 {
+    static const char first[] =
+        "\nhmmbench: interrupted: stopping after the current repetition (again to stop at once)\n";
+    static const char again[] = "\nhmmbench: interrupted again: stopping at once\n";
+    int saved = errno;
     (void)sig;
-    hmmb_interrupt_count++;
-    /* A second Ctrl-C falls back to the default action: the user insists. */
-    if (hmmb_interrupt_count > 1) {
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
+    if (hmmb_interrupt_count > 0) {
+        if (hmmb_pending_set)
+            unlink(hmmb_pending_path);
+        hmmb_say(again, sizeof(again) - 1);
+        _exit(130);
     }
+    hmmb_interrupt_count = 1;
+    hmmb_say(first, sizeof(first) - 1);
+    errno = saved;
 }
 
 int hmmb_install_interrupt_handler(void)
@@ -28,7 +59,13 @@ int hmmb_install_interrupt_handler(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = hmmb_on_interrupt;
+    /* Slow calls (write, fsync, a driver ioctl) resume after the handler
+     * instead of failing with EINTR: Ctrl-C must not become a failure. */
+    sa.sa_flags = SA_RESTART;
+    /* A second signal waits until the first handler has returned. */
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
     if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
         return -errno;
     /* A parent may have left the signals blocked in the mask we inherit
@@ -50,6 +87,22 @@ int hmmb_interrupted(void)
 void hmmb_reset_interrupt(void)
 {
     hmmb_interrupt_count = 0;
+}
+
+int hmmb_set_pending_file(const char *path)
+{
+    size_t n = strlen(path);
+    hmmb_pending_set = 0;
+    if (n >= sizeof(hmmb_pending_path))
+        return -ENAMETOOLONG;
+    memcpy(hmmb_pending_path, path, n + 1);
+    hmmb_pending_set = 1;
+    return 0;
+}
+
+void hmmb_clear_pending_file(void)
+{
+    hmmb_pending_set = 0;
 }
 
 int hmmb_pin_to_cpu(int cpu)

@@ -6,7 +6,9 @@
  *   request numbers of every generation, the snapshot byte values.
  * - static-inline wrappers over ioctl, libnuma and a few syscalls. Every
  *   wrapper that can fail returns 0 (or a count) on success and -errno on
- *   failure, so Swift never reads errno after the fact.
+ *   failure, so Swift never reads errno after the fact. Calls a signal can
+ *   interrupt are retried on EINTR (the Ctrl-C handler also sets
+ *   SA_RESTART): an interrupted call is never reported as a failure.
  *
  * Names are prefixed hmmb_ / HMMB_ so nothing collides with libc.
  */
@@ -112,17 +114,28 @@ static const uint8_t HMMB_SNAP_DEV_PRIVATE_REMOTE = 0x30;
 static const uint8_t HMMB_SNAP_DEV_COHERENT_LOCAL = 0x40;
 static const uint8_t HMMB_SNAP_DEV_COHERENT_REMOTE = 0x50;
 
-/* Issue one dmirror request. Returns 0, or -errno. */
+/* Evaluates `call` (a syscall returning < 0 with errno on failure) again
+ * while it fails with EINTR; the result is the last return value. */
+#define HMMB_RETRY_EINTR(call)                                  \
+    __extension__({                                             \
+        __typeof__(call) hmmb_r_;                               \
+        do {                                                    \
+            hmmb_r_ = (call);                                   \
+        } while (hmmb_r_ < 0 && errno == EINTR);                \
+        hmmb_r_;                                                \
+    })
+
+/* Issue one dmirror request. Returns 0, or -errno (never -EINTR). */
 static inline int hmmb_dmirror_ioctl(int fd, unsigned long request,
                                      struct hmm_dmirror_cmd *cmd)
 {
-    return ioctl(fd, request, cmd) < 0 ? -errno : 0;
+    return HMMB_RETRY_EINTR(ioctl(fd, request, cmd)) < 0 ? -errno : 0;
 }
 
 /* Open a device node read-write, close-on-exec. Returns fd, or -errno. */
 static inline int hmmb_open_rw(const char *path)
 {
-    int fd = open(path, O_RDWR | O_CLOEXEC);
+    int fd = HMMB_RETRY_EINTR(open(path, O_RDWR | O_CLOEXEC));
     return fd < 0 ? -errno : fd;
 }
 
@@ -156,7 +169,7 @@ static inline int hmmb_numa_node_of_cpu(int cpu)
 static inline long hmmb_move_pages(int pid, unsigned long count, void **pages,
                                    const int *nodes, int *status, int flags)
 {
-    long r = move_pages(pid, count, pages, nodes, status, flags);
+    long r = HMMB_RETRY_EINTR(move_pages(pid, count, pages, nodes, status, flags));
     return r < 0 ? -errno : r;
 }
 
@@ -165,7 +178,7 @@ static inline int hmmb_mbind(void *addr, unsigned long len, int mode,
                              const unsigned long *nodemask,
                              unsigned long maxnode, unsigned flags)
 {
-    return mbind(addr, len, mode, nodemask, maxnode, flags) < 0 ? -errno : 0;
+    return HMMB_RETRY_EINTR(mbind(addr, len, mode, nodemask, maxnode, flags)) < 0 ? -errno : 0;
 }
 
 /* migrate_pages(2) for a whole process. Returns pages not moved, or -errno. */
@@ -173,7 +186,7 @@ static inline long hmmb_migrate_pages(int pid, unsigned long maxnode,
                                       const unsigned long *old_nodes,
                                       const unsigned long *new_nodes)
 {
-    long r = migrate_pages(pid, maxnode, old_nodes, new_nodes);
+    long r = HMMB_RETRY_EINTR(migrate_pages(pid, maxnode, old_nodes, new_nodes));
     return r < 0 ? -errno : r;
 }
 
@@ -233,7 +246,8 @@ static inline int hmmb_mprotect(void *addr, size_t len, int prot)
 
 static inline int hmmb_madvise(void *addr, size_t len, int advice)
 {
-    return madvise(addr, len, advice) < 0 ? -errno : 0;
+    /* MADV_POPULATE_* can stop with EINTR on a signal. */
+    return HMMB_RETRY_EINTR(madvise(addr, len, advice)) < 0 ? -errno : 0;
 }
 
 /* memfd_create(2) (tmpfs-backed file). Returns fd, or -errno. */
@@ -245,7 +259,7 @@ static inline int hmmb_memfd_create(const char *name)
 
 static inline int hmmb_ftruncate(int fd, off_t len)
 {
-    return ftruncate(fd, len) < 0 ? -errno : 0;
+    return HMMB_RETRY_EINTR(ftruncate(fd, len)) < 0 ? -errno : 0;
 }
 
 /* Affinity (out of line in shims.c: cpu_set_t needs _GNU_SOURCE, which

@@ -1,5 +1,6 @@
 /* Ctrl-C / SIGTERM: a flag the engine polls between repetitions, so a run
- * stops cleanly and keeps what it completed. */
+ * stops cleanly and keeps what it completed; a second one exits 130 at once.
+ * The handler is installed with SA_RESTART. */
 #ifndef HMMBENCH_CSHIMS_SIGNALS_H
 #define HMMBENCH_CSHIMS_SIGNALS_H
 
@@ -9,5 +10,10 @@ int hmmb_install_interrupt_handler(void);
 int hmmb_interrupted(void);
 /* Clear the flag (tests). */
 void hmmb_reset_interrupt(void);
+/* The temporary file a write is filling: a second signal removes it before
+ * exiting. Returns 0, or -ENAMETOOLONG (then nothing is registered). */
+int hmmb_set_pending_file(const char *path);
+/* The write finished (renamed or removed): nothing to clean up. */
+void hmmb_clear_pending_file(void);
 
 #endif

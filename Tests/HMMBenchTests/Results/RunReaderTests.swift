@@ -161,4 +161,58 @@ struct RunReaderTests {
         #expect(throws: HMMBenchError.self) { try AtomicWriter.write("x", to: dir + "/sub") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["sub"])
     }
+
+    /// `run --out` is checked before anything is measured: a place that
+    /// cannot take the file is bad input (exit 2), not a failed kernel call
+    /// after minutes of work, and the check leaves nothing behind.
+    @Test func checkWritableRefusesUpFrontAndLeavesNothing() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func usage(_ path: String) -> String {
+            do {
+                try AtomicWriter.checkWritable(path)
+                Issue.record("expected \(path) to be refused")
+            } catch let e as HMMBenchError {
+                #expect(e.kind == .usage && e.exitCode == 2)
+                return e.message
+            } catch { Issue.record("\(error)") }
+            return ""
+        }
+        #expect(usage(dir + "/no/such/out.json") == "cannot write \(dir)/no/such/out.json: directory \(dir)/no/such does not exist")
+        #expect(usage(dir).contains("it is a directory"))
+        #expect(usage("/dev/null").contains("not a regular file"))
+        // /proc refuses new files even to root.
+        #expect(usage("/proc/hmmbench-out.json").contains("cannot create a file in /proc"))
+        try AtomicWriter.checkWritable(dir + "/fine.json")
+        try "kept\n".write(toFile: dir + "/existing.json", atomically: true, encoding: .utf8)
+        try AtomicWriter.checkWritable(dir + "/existing.json")
+        #expect(try String(contentsOfFile: dir + "/existing.json", encoding: .utf8) == "kept\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["existing.json"])
+    }
+
+    /// A field of the wrong type names the field and the type expected,
+    /// never "not JSON"; a version 1 file with float samples is fine.
+    @Test func aFieldOfTheWrongTypeSaysWhichAndWhatItShouldBe() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let badComplete = try edit(Self.goodJSON) { $0["complete"] = "yes" }
+        let m = loadError(F.write(text: badComplete, "complete.json", in: dir))
+        #expect(m.hasSuffix("field complete: expected true or false"), "\(m)")
+        let badSample = try edit(Self.goodJSON) { root in
+            var results = root["results"] as! [[String: Any]]
+            results[0]["samples_ns"] = [1.5, "slow", 2.5]
+            root["results"] = results
+        }
+        let s = loadError(F.write(text: badSample, "sample.json", in: dir))
+        #expect(s.hasSuffix("field results[0].samples_ns[1]: expected a number"), "\(s)")
+        #expect(!s.contains("JSON"))
+        let v1Floats = try edit(Self.goodJSON) { root in
+            root["schema_version"] = 1
+            var results = root["results"] as! [[String: Any]]
+            results[0]["samples_ns"] = [999_000.25, 1_000_000.5, 1_001_000.75]
+            root["results"] = results
+        }
+        #expect(try RunReader.load(F.write(text: v1Floats, "v1floats.json", in: dir)).record.results[0].samplesNs
+                    == [999_000.25, 1_000_000.5, 1_001_000.75])
+    }
 }
