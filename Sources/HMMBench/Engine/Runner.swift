@@ -1,4 +1,5 @@
 import CShims
+import Foundation
 
 /// How the engine repeats a flow.
 public struct RunOptions: Sendable {
@@ -19,16 +20,37 @@ public struct RunOptions: Sendable {
         self.memoryNode = memoryNode
     }
 
+    /// Valid `warmup` and `repetitions` values.
+    public static let warmupRange = 0...10_000
+    public static let repetitionsRange = 1...100_000
+
     public func validate() throws {
-        guard (0...10_000).contains(warmup) else { throw HMMBenchError.usage("--warmup \(warmup) is out of range 0...10000") }
-        guard (1...100_000).contains(repetitions) else {
-            throw HMMBenchError.usage("--repetitions \(repetitions) is out of range 1...100000")
+        guard Self.warmupRange.contains(warmup) else {
+            throw HMMBenchError.usage("--warmup \(warmup) is out of range \(Self.warmupRange.lowerBound)...\(Self.warmupRange.upperBound)")
         }
+        guard Self.repetitionsRange.contains(repetitions) else {
+            throw HMMBenchError.usage("--repetitions \(repetitions) is out of range "
+                                      + "\(Self.repetitionsRange.lowerBound)...\(Self.repetitionsRange.upperBound)")
+        }
+    }
+
+    /// Parses the text of a count option (`--repetitions 2.5`, `-n -1`)
+    /// into a whole number in `range`, or a usage error that names the
+    /// option and the valid range.
+    public static func count(_ text: String, option: String, in range: ClosedRange<Int>) throws -> Int {
+        let valid = "\(range.lowerBound)...\(range.upperBound)"
+        guard let n = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw HMMBenchError.usage("\(option) \(text) is not a whole number (valid: \(valid))")
+        }
+        guard range.contains(n) else { throw HMMBenchError.usage("\(option) \(text) is out of range \(valid)") }
+        return n
     }
 }
 
 /// Runs one flow instance: warmup, repetitions with counter deltas around
-/// each measured body, then the flow's check.
+/// each measured body, then the flow's check. Ctrl-C is honoured between
+/// repetitions: the repetition under way finishes, and the ones that
+/// finished are kept as a partial result.
 public enum Runner {
     /// Pins the calling thread; a usage error for a CPU that is not allowed.
     public static func pin(cpu: Int) throws {
@@ -55,12 +77,25 @@ public enum Runner {
     /// Whether Ctrl-C (or SIGTERM) has arrived.
     public static var interrupted: Bool { hmmb_interrupted() != 0 }
 
+    /// The note a partial result carries.
+    public static func interruptionNote(finished: Int, of planned: Int) -> String {
+        "interrupted after \(finished) of \(planned) repetitions"
+    }
+
     /// Measures `definition` with `params`. Throws `FlowSkip` when the flow
     /// cannot run here, `FlowFailure` when a kernel call, the memory or the
     /// post-check failed (with the stage and the repetitions that finished),
-    /// `HMMBenchError(.interrupted)` on Ctrl-C.
+    /// `HMMBenchError(.interrupted)` on Ctrl-C before the first measured
+    /// repetition finished. Ctrl-C later ends the loop after the repetition
+    /// under way: the result then holds the finished repetitions and the
+    /// note `interruptionNote` (the caller sees `interrupted` set).
+    /// `onRepetition` is called with the count of measured repetitions
+    /// finished, after each one. `isInterrupted` is the signal flag (tests
+    /// give their own, so no real signal reaches other tests).
     public static func run(_ definition: FlowDefinition, _ params: FlowParameters, context: FlowContext,
-                           options: RunOptions, captureCounters: Bool = true) throws -> FlowResult {
+                           options: RunOptions, captureCounters: Bool = true,
+                           isInterrupted: () -> Bool = { Runner.interrupted },
+                           onRepetition: ((Int) -> Void)? = nil) throws -> FlowResult {
         let instance: FlowInstance
         do {
             instance = try definition.instantiate(params, context: context)
@@ -76,14 +111,19 @@ public enum Runner {
         var stage = FailedFlow.Stage.prepare
         do {
             for _ in 0..<options.warmup {
-                try checkInterrupt()
+                if isInterrupted() { throw interruption }
                 stage = .prepare
                 try instance.prepare()
                 stage = .measure
                 _ = try instance.measure()
             }
             for _ in 0..<options.repetitions {
-                try checkInterrupt()
+                // Checked before each repetition, so the one under way when
+                // the signal came has finished and is kept.
+                if isInterrupted() {
+                    if samples.isEmpty { throw interruption }
+                    break
+                }
                 stage = .prepare
                 try instance.prepare()
                 let before = captureCounters ? CounterSnapshot.capture() : nil
@@ -92,6 +132,7 @@ public enum Runner {
                 if let before { deltas.append(CounterSnapshot.capture().delta(since: before)) }
                 samples.append(Double(ns))
                 pagesDone.append(instance.lastPagesDone ?? instance.pagesPerOp)
+                onRepetition?(samples.count)
             }
         } catch let e as HMMBenchError where e.kind == .system || e.kind == .environment {
             throw FlowFailure(stage, e, samplesNs: samples)
@@ -107,20 +148,23 @@ public enum Runner {
         }
         // pages_done is recorded only when some repetition did less than asked.
         let partial = pagesDone.contains { $0 != instance.pagesPerOp }
+        var notes = instance.notes
+        if samples.count < options.repetitions {
+            notes.append(interruptionNote(finished: samples.count, of: options.repetitions))
+        }
         var result = FlowResult(flow: definition.name, params: params.values, backend: instance.backend,
                                 deviceMemory: instance.deviceMemory, bytesPerOp: instance.bytesPerOp,
                                 pagesPerOp: instance.pagesPerOp, warmup: options.warmup, samplesNs: samples,
                                 pagesDone: partial ? pagesDone : nil,
-                                counters: summarize(deltas), check: check, notes: instance.notes)
+                                counters: summarize(deltas), check: check, notes: notes)
         if let bw = context.copyBandwidthGiBps, bw > 0, instance.bytesPerOp > 0, definition.name != "copy-bandwidth" {
             result.copyBandwidthRatio = result.throughput.gibPerS.median / bw
         }
         return result
     }
 
-    static func checkInterrupt() throws {
-        if interrupted { throw HMMBenchError(.interrupted, "interrupted") }
-    }
+    /// What `run` throws when a signal came before any measured repetition finished.
+    static let interruption = HMMBenchError(.interrupted, "interrupted")
 
     /// Per-counter deltas, keeping only counters that moved in some
     /// repetition (plus the TLB row, whose zero is informative).

@@ -5,15 +5,27 @@ import Foundation
 /// more than a moment.
 public protocol ProgressSink: AnyObject {
     func flowStarted(index: Int, of total: Int, label: String)
+    /// `done` of `planned` measured repetitions of the flow have finished.
+    func repetitionFinished(index: Int, of total: Int, label: String, done: Int, planned: Int)
     /// One of `result`, `failed` (the reason) or `skipped` (the reason) is set.
     func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, failed: String?, skipped: String?,
                       seconds: Double)
 }
 
-/// Writes "[ 3/24] migrate-to-dev size=2M ...  0.41s  1.23 GiB/s" lines.
+extension ProgressSink {
+    public func repetitionFinished(index: Int, of total: Int, label: String, done: Int, planned: Int) {}
+}
+
+/// Writes "[ 3/24] migrate-to-dev size=2M ...  0.41s  1.23 GiB/s" lines;
+/// `repetitions` adds "[ 3/24] migrate-to-dev ...  repetition 4/20" after
+/// every measured repetition (long flows, `run --verbose`).
 public final class StderrProgress: ProgressSink {
     let enabled: Bool
-    public init(enabled: Bool = true) { self.enabled = enabled }
+    let repetitions: Bool
+    public init(enabled: Bool = true, repetitions: Bool = false) {
+        self.enabled = enabled
+        self.repetitions = repetitions
+    }
 
     func write(_ s: String) {
         if enabled { FileHandle.standardError.write(Data((s + "\n").utf8)) }
@@ -21,11 +33,18 @@ public final class StderrProgress: ProgressSink {
 
     public func flowStarted(index: Int, of total: Int, label: String) {}
 
+    func head(_ index: Int, _ total: Int, _ label: String) -> String {
+        // total 0: a combination set aside before the run started.
+        total == 0 ? "[-] \(label)" : "[\(Format.pad(String(index + 1), String(total).count))/\(total)] \(label)"
+    }
+
+    public func repetitionFinished(index: Int, of total: Int, label: String, done: Int, planned: Int) {
+        if repetitions { write("\(head(index, total, label))  repetition \(done)/\(planned)") }
+    }
+
     public func flowFinished(index: Int, of total: Int, label: String, result: FlowResult?, failed: String?, skipped: String?,
                              seconds: Double) {
-        let w = String(total).count
-        // total 0: a combination set aside before the run started.
-        let head = total == 0 ? "[-] \(label)" : "[\(Format.pad(String(index + 1), w))/\(total)] \(label)"
+        let head = head(index, total, label)
         if let failed {
             write("\(head)  FAILED: \(failed)")
         } else if let skipped {
@@ -40,8 +59,11 @@ public final class StderrProgress: ProgressSink {
 /// Runs a list of flows into one `RunRecord`: copy bandwidth first (every
 /// migration result is also given as a ratio to it), then each entry. Each
 /// entry ends as a result, a failure (`failed`, with errno and stage) or a
-/// skip (`skipped`, what the box lacks); the record is written atomically
-/// after every flow, so Ctrl-C or a crash keeps what completed.
+/// skip (`skipped`, what the box lacks). The record is written atomically
+/// after every flow once it holds a result or a failure, so a crash or a
+/// second Ctrl-C keeps what completed, and a run that measured nothing
+/// never replaces an earlier file. One Ctrl-C ends the run after the
+/// repetition under way, keeping the flow's finished repetitions.
 public final class SuiteRunner {
     public let selection: BackendSelection
     public let options: RunOptions
@@ -49,6 +71,11 @@ public final class SuiteRunner {
     public var progress: ProgressSink?
     /// Where the record is written (nil: not written).
     public let outputPath: String?
+    /// Whether `run` wrote `outputPath`. False when the run measured
+    /// nothing and a file was already there: that file is left as it was.
+    public private(set) var wroteOutput = false
+    /// Whether Ctrl-C has arrived: the signal flag (tests give their own).
+    public var isInterrupted: () -> Bool = { Runner.interrupted }
 
     public init(selection: BackendSelection, options: RunOptions, catalog: FlowCatalog = .standard,
                 outputPath: String?, progress: ProgressSink? = nil) {
@@ -64,10 +91,11 @@ public final class SuiteRunner {
         p.values.isEmpty ? p.flow : p.flow + " " + p.values.keyValueText
     }
 
-    /// Runs `entries`. Returns the record (also written to `outputPath`).
-    /// A fatal error in one flow is recorded as a skip with the error, not
-    /// an abort; Ctrl-C ends the run early with `complete = false`.
-    public func run(suite: String?, entries: [FlowParameters], rejected: [SkippedFlow] = []) throws -> RunRecord {
+    /// Runs `entries`; `planSkips` are entries set aside before the run
+    /// (what this box lacks) and recorded as skipped. Returns the record
+    /// (also written to `outputPath`). A flow that fails is recorded and
+    /// the run goes on; Ctrl-C ends it early with `complete = false`.
+    public func run(suite: String?, entries: [FlowParameters], rejected planSkips: [SkippedFlow] = []) throws -> RunRecord {
         if let cpu = options.cpu { try Runner.pin(cpu: cpu) }
         if let node = options.memoryNode { try Runner.bindMemory(node: node, migrator: selection.migrator) }
         _ = hmmb_install_interrupt_handler()
@@ -75,8 +103,8 @@ public final class SuiteRunner {
         var record = RunRecord(suite: suite, startedAt: EnvironmentCapture.timestamp(),
                                environment: EnvironmentCapture.capture(selection, pinnedCPU: options.cpu))
         record.environment.memoryNode = options.memoryNode
-        record.skipped = rejected
-        for r in rejected {
+        record.skipped = planSkips
+        for r in planSkips {
             progress?.flowFinished(index: 0, of: 0, label: Self.label(FlowParameters(flow: r.flow, values: r.params)),
                                    result: nil, failed: nil, skipped: r.reason, seconds: 0)
         }
@@ -85,23 +113,30 @@ public final class SuiteRunner {
         if let i = todo.firstIndex(where: { $0.flow == "copy-bandwidth" }), i != 0 {
             todo.insert(todo.remove(at: i), at: 0)
         }
-        try save(record)
         for (index, params) in todo.enumerated() {
-            if Runner.interrupted {
+            if isInterrupted() {
                 record.incompleteReason = "interrupted by a signal after \(index) of \(todo.count) flows"
                 break
             }
             let label = Self.label(params)
             progress?.flowStarted(index: index, of: todo.count, label: label)
             let start = Clock.now()
+            var options = self.options
             do {
-                var options = self.options
                 if params.flow == "copy-bandwidth" { options.warmup = max(options.warmup, 1) }
-                let result = try Runner.run(try catalog.flow(named: params.flow), params, context: context, options: options)
+                let planned = options.repetitions
+                let result = try Runner.run(try catalog.flow(named: params.flow), params, context: context, options: options,
+                                            isInterrupted: isInterrupted) { [progress] done in
+                    progress?.repetitionFinished(index: index, of: todo.count, label: label, done: done, planned: planned)
+                }
                 if result.flow == "copy-bandwidth" { context.copyBandwidthGiBps = result.throughput.gibPerS.median }
                 record.results.append(result)
                 progress?.flowFinished(index: index, of: todo.count, label: label, result: result, failed: nil, skipped: nil,
                                        seconds: Double(Clock.now() - start) / 1e9)
+                if result.samplesNs.count < planned {
+                    record.incompleteReason = "interrupted by a signal during flow \(index + 1) of \(todo.count) (\(label)): "
+                        + "kept as a partial result, \(Runner.interruptionNote(finished: result.samplesNs.count, of: planned))"
+                }
             } catch let skip as FlowSkip {
                 record.skipped.append(SkippedFlow(flow: params.flow, params: params.values, reason: skip.reason))
                 progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, failed: nil, skipped: skip.reason,
@@ -111,7 +146,8 @@ public final class SuiteRunner {
                 progress?.flowFinished(index: index, of: todo.count, label: label, result: nil, failed: failure.description,
                                        skipped: nil, seconds: Double(Clock.now() - start) / 1e9)
             } catch let e as HMMBenchError where e.kind == .interrupted {
-                record.incompleteReason = "interrupted by a signal during flow \(index + 1) of \(todo.count) (\(label))"
+                record.incompleteReason = "interrupted by a signal during flow \(index + 1) of \(todo.count) (\(label)) "
+                    + "before its first measured repetition finished: no result for it"
                 break
             } catch let e as HMMBenchError where e.kind == .system || e.kind == .environment {
                 let failure = FlowFailure(.setup, e)
@@ -123,20 +159,36 @@ public final class SuiteRunner {
                 // what completed.
                 record.incompleteReason = "stopped during flow \(index + 1) of \(todo.count) (\(label)): \(error)"
                 record.finishedAt = EnvironmentCapture.timestamp()
-                try? save(record)
+                if hasMeasurements(record) { try? save(record) }
                 throw error
             }
             FaultMigrateOrderFlow.addRatios(&record.results)
-            try save(record)
+            if record.incompleteReason != nil { break }
+            if hasMeasurements(record) {
+                // What a reader of this file sees if the process dies before
+                // the next save (a second Ctrl-C, a kill).
+                var snapshot = record
+                snapshot.incompleteReason = "the run stopped before it finished: \(index + 1) of \(todo.count) flows done"
+                try save(snapshot)
+            }
         }
         record.finishedAt = EnvironmentCapture.timestamp()
         record.complete = record.incompleteReason == nil
-        try save(record)
+        if hasMeasurements(record) || !(outputPath.map { FileManager.default.fileExists(atPath: $0) } ?? true) {
+            try save(record)
+        }
         return record
+    }
+
+    /// A record worth replacing an earlier file with: at least one result
+    /// or failure.
+    func hasMeasurements(_ record: RunRecord) -> Bool {
+        !record.results.isEmpty || !record.failed.isEmpty
     }
 
     func save(_ record: RunRecord) throws {
         guard let outputPath else { return }
         try AtomicWriter.writeJSON(record, to: outputPath)
+        wroteOutput = true
     }
 }
