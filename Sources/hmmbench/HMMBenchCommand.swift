@@ -22,8 +22,9 @@ struct HMMBenchCommand: ParsableCommand {
         --out base.json', and 'hmmbench compare base.json new.json'.
 
         Exit codes: 0 success; 1 regression found (compare --fail-on-regression) or \
-        conformance differences; 2 bad input or data; 3 missing environment (device, \
-        module, permission); 4 a failed kernel call; 130 interrupted.
+        conformance differences; 2 bad input or data (run: before measuring); 3 missing \
+        environment (device, module, permission) or nothing measured; 4 a measurement \
+        failed (kernel call, post-check, memory); 130 interrupted.
         """,
         version: HMMBenchVersion.string,
         subcommands: [ProbeCommand.self, ListCommand.self, RunCommand.self, ReportCommand.self,

@@ -7,7 +7,11 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List flows with their parameters, and the suites.",
-        discussion: "Give a flow name to see only it. Parameters are given to 'hmmbench run --flow NAME key=value ...'."
+        discussion: """
+        Give a flow name to see only it. Parameters are given to 'hmmbench run --flow NAME key=value ...'. \
+        Each suite shows how many runs it plans and the combinations its lines expand to that can never \
+        be valid (e.g. size=64K with a 2 MiB huge page mapping), which it leaves out.
+        """
     )
 
     @Argument(help: "Show only this flow.")

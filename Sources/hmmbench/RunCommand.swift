@@ -20,14 +20,19 @@ struct RunCommand: ParsableCommand {
 
         Each planned measurement ends as a result, a failure (a kernel call erred, the \
         post-check failed, memory could not be had: recorded with errno and reason) or a \
-        skip (what this box or uapi lacks, with the reason). The file is rewritten \
-        atomically after every flow: Ctrl-C stops the run, keeps what completed and marks \
-        the file incomplete. Suites live in bench/suites (see 'hmmbench list').
+        skip (what this box or uapi lacks, with the reason). The whole plan is checked \
+        before the first measurement (parameters, nodes, CPUs, --out writable). The file \
+        is rewritten atomically after every flow once it holds a result or a failure; a \
+        run that measures nothing never replaces an existing file. Ctrl-C stops after the \
+        repetition under way, keeps the finished repetitions of the current flow as a \
+        partial result and marks the file incomplete; a second Ctrl-C stops at once, \
+        leaving the file as written after the last finished flow. Suites live in \
+        bench/suites (see 'hmmbench list').
 
         Exit status: 0 every measurement gave a result or a suite entry was skipped for \
-        what the box lacks; 2 bad input; 3 nothing measured, or the --flow asked for \
-        cannot run here; 4 at least one measurement failed (the others still ran); 130 \
-        interrupted.
+        what the box lacks; 2 bad input (nothing measured); 3 nothing measured, or the \
+        --flow asked for cannot run here; 4 at least one measurement failed (the others \
+        still ran); 130 interrupted.
         """
     )
 
@@ -43,16 +48,21 @@ struct RunCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the results to this JSON file.", valueName: "file"))
     var out: String?
 
-    @Option(name: .long, help: "Warmup repetitions (default: the suite's, else 2).")
-    var warmup: Int?
+    // Counts are read as text (and negative values taken as values, not
+    // options) so that '-n 2.5' and '-n -1' get a message with the range.
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Warmup repetitions, 0...10000 (default: the suite's, else 2).", valueName: "n"))
+    var warmup: String?
 
-    @Option(name: [.customShort("n"), .long], help: "Measured repetitions (default: the suite's, else 10).")
-    var repetitions: Int?
+    @Option(name: [.customShort("n"), .long], parsing: .unconditional,
+            help: ArgumentHelp("Measured repetitions, 1...100000 (default: the suite's, else 10).", valueName: "n"))
+    var repetitions: String?
 
-    @Option(name: .long, help: "Pin the measuring thread to this CPU.")
+    @Option(name: .long, parsing: .unconditional, help: "Pin the measuring thread to this CPU.")
     var cpu: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Bind memory to this NUMA node (set_mempolicy MPOL_BIND).", valueName: "node"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Bind memory to this NUMA node (set_mempolicy MPOL_BIND; real nodes only).", valueName: "node"))
     var membind: Int?
 
     @Option(name: .customLong("suite-dir"), help: ArgumentHelp("Folder with NAME.suite files.", valueName: "dir"))
@@ -61,26 +71,43 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress lines on stderr.")
     var quiet = false
 
+    @Flag(name: .shortAndLong, help: "A progress line after every measured repetition, not only every flow.")
+    var verbose = false
+
     @Flag(name: .long, help: "Print the result record as JSON on stdout instead of the table.")
     var json = false
 
     @OptionGroup var backendOptions: BackendOptionGroup
 
     func run() throws {
-        let plan = try RunPlan.make(suite: suite, flow: flow, parameters: parameters, suiteDirectory: suiteDirectory,
-                                    warmup: warmup, repetitions: repetitions, cpu: cpu, memoryNode: membind)
+        // Bad input of every kind is refused here, before the first
+        // measurement: the plan, the output path, then the plan against the
+        // backends this box gives.
+        var plan = try RunPlan.make(suite: suite, flow: flow, parameters: parameters, suiteDirectory: suiteDirectory,
+                                    warmup: try warmup.map { try RunOptions.count($0, option: "--warmup", in: RunOptions.warmupRange) },
+                                    repetitions: try repetitions.map {
+                                        try RunOptions.count($0, option: "--repetitions", in: RunOptions.repetitionsRange)
+                                    },
+                                    cpu: cpu, memoryNode: membind)
+        if let out { try AtomicWriter.checkWritable(out) }
         let selection = try BackendSelector.select(try backendOptions.options())
         try MemoryBudget.check(plan, backend: selection.mirror.kind)
         for n in selection.notices { FileHandle.standardError.write(Data((n + "\n").utf8)) }
+        try plan.validate(against: selection)
         let runner = SuiteRunner(selection: selection, options: plan.options, outputPath: out,
-                                 progress: StderrProgress(enabled: !quiet))
+                                 progress: StderrProgress(enabled: !quiet, repetitions: verbose && !quiet))
         let record = try runner.run(suite: plan.suiteName, entries: plan.entries, rejected: plan.rejected)
         if json {
             print(try JSONOutput.string(record))
         } else {
             print(TextExporter().render(RunReport(LoadedRun(path: out ?? "(this run)", record: record))))
         }
-        if let out { FileHandle.standardError.write(Data("hmmbench: results in \(out)\n".utf8)) }
-        if let error = RunVerdict.error(for: record, singleFlow: plan.suiteName == nil, outputPath: out) { throw error }
+        if let out {
+            let line = runner.wroteOutput ? "hmmbench: results in \(out)"
+                                          : "hmmbench: \(out) left as it was: this run has no result or failure to replace it with"
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        if let error = RunVerdict.error(for: record, singleFlow: plan.suiteName == nil,
+                                        outputPath: runner.wroteOutput ? out : nil) { throw error }
     }
 }

@@ -7,15 +7,26 @@ import Foundation
 ///     defaults warmup=2 repetitions=10
 ///     fault-read size=64K,2M mapping=anon populate=yes,no memory=private,coherent
 ///
-/// Comma lists expand into every combination; parameters a line leaves out
-/// take the flow's defaults.
+/// Comma lists expand into every valid combination; parameters a line
+/// leaves out take the flow's defaults. Combinations that can never be
+/// valid (64K of a 2 MiB huge page) are left out, with the reason, and
+/// `hmmbench list` shows them; a line with no valid combination is an error.
 public struct Suite: Sendable {
+    /// A combination a suite line expands to but leaves out, and why.
+    public struct LeftOut: Codable, Equatable, Sendable {
+        public var flow: String
+        public var params: [String: String]
+        public var reason: String
+    }
+
     public var name: String
     public var description: String
     public var warmup: Int?
     public var repetitions: Int?
     /// Expanded entries, in file order.
     public var entries: [FlowParameters]
+    /// Combinations the lines expand to that can never be valid.
+    public var leftOut: [LeftOut] = []
 
     /// Parses suite text. Unknown flows and parameters are errors naming the line.
     public static func parse(name: String, text: String, catalog: FlowCatalog = .standard) throws -> Suite {
@@ -30,15 +41,13 @@ public struct Suite: Sendable {
                 continue
             }
             if line.isEmpty { continue }
-            var words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            var words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             let head = words.removeFirst()
-            var values: [String: [String]] = [:]
-            for w in words {
-                let kv = w.split(separator: "=", maxSplits: 1).map(String.init)
-                guard kv.count == 2, !kv[1].isEmpty else {
-                    throw HMMBenchError.usage("suite \(name) line \(lineNo): '\(w)' is not key=value")
-                }
-                values[kv[0]] = kv[1].split(separator: ",").map(String.init)
+            let values: [String: [String]]
+            do {
+                values = try FlowCatalog.assignments(words)
+            } catch let e as HMMBenchError {
+                throw HMMBenchError.usage("suite \(name) line \(lineNo): \(e.message)", hint: e.hint)
             }
             if head == "defaults" {
                 for (k, v) in values {
@@ -52,7 +61,15 @@ public struct Suite: Sendable {
                 continue
             }
             do {
-                suite.entries += try catalog.expand(flow: head, values: values)
+                let combos = try catalog.expand(flow: head, values: values)
+                let valid = combos.filter { $0.impossibility() == nil }
+                if valid.isEmpty, let reason = combos.first?.impossibility() {
+                    throw HMMBenchError.usage("\(head): no valid combination: \(reason)")
+                }
+                suite.entries += valid
+                suite.leftOut += combos.compactMap { c in
+                    c.impossibility().map { LeftOut(flow: c.flow, params: c.values, reason: $0) }
+                }
             } catch let e as HMMBenchError {
                 throw HMMBenchError.usage("suite \(name) line \(lineNo): \(e.message)", hint: e.hint)
             }
@@ -78,9 +95,20 @@ public struct Suite: Sendable {
         return dirs
     }
 
+    /// Checks a `--suite-dir`: a usage error when it is not a directory
+    /// (a typo there would otherwise fall through to the other folders).
+    public static func requireDirectory(_ dir: String) throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else {
+            throw HMMBenchError.usage("--suite-dir \(dir) does not exist", hint: "the suites of this tree are in bench/suites")
+        }
+        guard isDir.boolValue else { throw HMMBenchError.usage("--suite-dir \(dir) is not a directory") }
+    }
+
     /// Loads `NAME` (or a path to a .suite file).
     public static func load(_ nameOrPath: String, searchDirectory: String? = nil, catalog: FlowCatalog = .standard) throws -> Suite {
         let fm = FileManager.default
+        if let searchDirectory { try requireDirectory(searchDirectory) }
         if nameOrPath.hasSuffix(".suite") || nameOrPath.contains("/") {
             guard let text = try? String(contentsOfFile: nameOrPath, encoding: .utf8) else {
                 throw HMMBenchError(.usage, "cannot read suite file \(nameOrPath)")

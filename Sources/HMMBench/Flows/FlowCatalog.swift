@@ -28,6 +28,32 @@ public struct FlowCatalog: Sendable {
         return FlowParameters(flow: name, values: out)
     }
 
+    /// Parses `key=value[,value...]` words (a `--flow` command line, a
+    /// suite line) into value lists. A key given twice or a value listed
+    /// twice is an error, never "the last one wins".
+    public static func assignments(_ words: [String]) throws -> [String: [String]] {
+        var values: [String: [String]] = [:]
+        var given: [String: String] = [:]
+        for w in words {
+            let kv = w.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty, !kv[1].isEmpty else {
+                throw HMMBenchError.usage("'\(w)' is not key=value")
+            }
+            let (key, list) = (kv[0], kv[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+            if let first = given[key] {
+                throw HMMBenchError.usage("parameter '\(key)' is given twice (\(first) and \(w))",
+                                          hint: "give every value once, as one comma list: \(key)=\((values[key]! + list).joined(separator: ","))")
+            }
+            if list.contains(where: \.isEmpty) { throw HMMBenchError.usage("'\(w)' has an empty value in its comma list") }
+            if let dup = list.first(where: { v in list.filter { $0 == v }.count > 1 }) {
+                throw HMMBenchError.usage("'\(w)' lists \(dup) twice")
+            }
+            given[key] = w
+            values[key] = list
+        }
+        return values
+    }
+
     /// Every combination of comma-listed values.
     public func expand(flow name: String, values: [String: [String]]) throws -> [FlowParameters] {
         var combos: [[String: String]] = [[:]]

@@ -57,10 +57,32 @@ public struct FlowParameters: Equatable, Sendable {
         }
     }
 
+    /// Parameters that name a NUMA node; `RunPlan` checks each against the
+    /// topology before the run starts.
+    public static let nodeParameterNames = ["from", "to"]
+
+    /// Why this combination of values can never be valid, on any box, or
+    /// nil: a size that is not a multiple of the mapping's huge page, a
+    /// move whose source and target node are the same. A suite leaves such
+    /// combinations out of its expansion; `--flow` refuses them. Values
+    /// that are bad on their own (size=0, mapping=weird) are not judged
+    /// here: `validateCommon` reports them.
+    public func impossibility() -> String? {
+        if let text = values["size"], let bytes = try? PageSize.parse(text), bytes > 0, bytes % PageSize.base == 0,
+           let mapping = values["mapping"], let kind = MappingKind(rawValue: mapping), kind.granule > PageSize.base,
+           bytes % kind.granule != 0 {
+            return "size=\(text) is not a multiple of \(PageSize.format(bytes: kind.granule)), the huge page of mapping=\(mapping)"
+        }
+        if let from = values["from"], let to = values["to"], let f = Int(from), f == Int(to) {
+            return "from=\(from) and to=\(to) are the same node: nothing would move"
+        }
+        return nil
+    }
+
     /// Checks, before anything is mapped, the parameters most flows share:
     /// the size against the mapping's granule and this box's memory, and
-    /// the ranges of the numeric ones. Flows check the rest (nodes, devices)
-    /// when they are built.
+    /// the ranges of the numeric ones. `RunPlan` checks nodes and reader
+    /// threads against the box; flows check the rest (devices) when built.
     public func validateCommon() throws {
         if values["size"] != nil {
             let granule = values["mapping"].flatMap(MappingKind.init(rawValue:))?.granule ?? PageSize.base

@@ -146,22 +146,4 @@ struct FlowTests {
         #expect(s["interrupts:TLB"]?.source == "interrupts")
         #expect(s["numa_hit"] == nil)
     }
-
-    @Test func impossibleCombinationsOfAnExpansionAreSkippedNotFatal() throws {
-        let plan = try RunPlan.make(suite: nil, flow: "migrate-to-dev", parameters: ["size=64K,2M", "mapping=anon,thp"],
-                                    suiteDirectory: nil, warmup: 0, repetitions: 1, cpu: nil)
-        #expect(plan.entries.count == 3)
-        #expect(plan.rejected.count == 1)
-        #expect(plan.rejected.first?.params["mapping"] == "thp" && plan.rejected.first?.params["size"] == "64K")
-        #expect(plan.rejected.first?.reason.contains("not a multiple of 2 MiB") == true)
-        // All invalid: an error, as for one bad --flow.
-        #expect(throws: HMMBenchError.self) {
-            _ = try RunPlan.make(suite: nil, flow: "migrate-to-dev", parameters: ["size=64K,1M", "mapping=thp"],
-                                 suiteDirectory: nil, warmup: 0, repetitions: 1, cpu: nil)
-        }
-        #expect(throws: HMMBenchError.self) {
-            _ = try RunPlan.make(suite: nil, flow: "fault-then-migrate", parameters: ["present=101"],
-                                 suiteDirectory: nil, warmup: 0, repetitions: 1, cpu: nil)
-        }
-    }
 }
