@@ -96,8 +96,8 @@ struct RunAndProbeTests {
         try "previous\n".write(toFile: out, atomically: true, encoding: .utf8)
         let r = try CLI.run(["run", "--backend", "sim", "--suite", suite, "-n", "2", "--out", out])
         #expect(r.status == 2, "\(r.stderr)")
-        #expect(r.stderr.contains("hmmbench: error: numa-mbind"), "\(r.stderr)")
-        #expect(r.stderr.contains("to=9: NUMA node 9 does not exist"), "\(r.stderr)")
+        #expect(r.stderr.contains("hmmbench: error: suite badnode: numa-mbind to=9: NUMA node 9 does not exist (nodes: 0, 1"),
+                "\(r.stderr)")
         #expect(!r.stderr.contains("[1/"), "measured before refusing: \(r.stderr)")
         #expect(try String(contentsOfFile: out, encoding: .utf8) == "previous\n")
     }

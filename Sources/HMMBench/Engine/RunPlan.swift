@@ -110,12 +110,13 @@ public struct RunPlan: Sendable {
             for key in FlowParameters.nodeParameterNames {
                 guard let text = e.values[key], let node = Int(text) else { continue }
                 do { try topology.require(node: node) } catch let err as HMMBenchError {
-                    throw HMMBenchError.usage("\(SuiteRunner.label(e)): \(key)=\(text): \(err.message)", hint: err.hint)
+                    let place = suiteName.map { "suite \($0): " } ?? ""
+                    throw HMMBenchError.usage("\(place)\(e.flow) \(key)=\(text): \(err.message)", hint: err.hint)
                 }
             }
             if let text = e.values["threads"], let threads = Int(text), threads > readerLimit {
                 let why = "threads=\(threads) needs \(threads) CPU(s) besides the measuring one; "
-                    + "this process may use \(allowedCPUs.count)"
+                    + "this process may use \(allowedCPUs.count) CPU(s)"
                 guard suiteName != nil else {
                     throw HMMBenchError.usage("\(e.flow): threads=\(threads) is out of range 0...\(readerLimit) on this box: "
                                               + "reader threads need CPUs other than the measuring one, "

@@ -114,13 +114,14 @@ struct RunPlanTests {
         var plan = try RunPlan.make(suite: nil, flow: "numa-move-pages", parameters: ["to=1,7"], suiteDirectory: nil,
                                     warmup: 0, repetitions: 1, cpu: nil)
         let m = usageError { try plan.validate(topology: Self.twoNodes, allowedCPUs: [0, 1]) }
-        #expect(m.contains("to=7: NUMA node 7 does not exist (nodes: 0, 1, simulated)"), "\(m)")
+        #expect(m == "numa-move-pages to=7: NUMA node 7 does not exist (nodes: 0, 1, simulated)", "\(m)")
         // In a suite too, wherever the entry is.
         let dir = ReportFixtures.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let suite = ReportFixtures.write(text: "snapshot size=64K\nnuma-mbind from=0 to=3\n", "nodes.suite", in: dir)
         var s = try RunPlan.make(suite: suite, flow: nil, parameters: [], suiteDirectory: nil, warmup: nil, repetitions: nil, cpu: nil)
-        #expect(usageError { try s.validate(topology: Self.twoNodes, allowedCPUs: [0, 1]) }.contains("NUMA node 3 does not exist"))
+        #expect(usageError { try s.validate(topology: Self.twoNodes, allowedCPUs: [0, 1]) }
+                    == "suite nodes: numa-mbind to=3: NUMA node 3 does not exist (nodes: 0, 1, simulated)")
     }
 
     @Test func membindNeedsRealNodes() throws {
