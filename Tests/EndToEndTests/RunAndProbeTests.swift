@@ -236,9 +236,9 @@ struct RunAndProbeTests {
     @Test func twoCtrlCStopAtOnce() throws {
         let suite = CLI.temporaryFile("twice.suite")
         let out = CLI.temporaryFile("twice.json")
-        // Each repetition of the second flow maps and faults 512 MiB: far
+        // Each repetition of the second flow maps and faults 256 MiB: far
         // longer than a signal takes to arrive.
-        try "snapshot size=64K\nfault-read size=512M\n".write(toFile: suite, atomically: true, encoding: .utf8)
+        try "snapshot size=64K\nfault-read size=256M\n".write(toFile: suite, atomically: true, encoding: .utf8)
         let r = try Self.runInterrupting(["run", "--backend", "sim", "--suite", suite, "-n", "3", "--warmup", "0",
                                           "--verbose", "--out", out],
                                          at: ["[2/2] fault-read", "hmmbench: interrupted: stopping after the current repetition"])
