@@ -79,6 +79,43 @@ int hmmb_install_interrupt_handler(void)
     return 0;
 }
 
+/*
+ * For commands that do not poll the flag (report, compare, plot,
+ * conformance, ...): the first signal ends the process, but never before
+ * removing the temporary file a write may be filling, and with exit 130
+ * like run.
+ */
+static void hmmb_on_exit_signal(int sig)
+{
+    static const char msg[] = "\nhmmbench: interrupted\n";
+    (void)sig;
+    if (hmmb_pending_set)
+        unlink(hmmb_pending_path);
+    hmmb_say(msg, sizeof(msg) - 1);
+    _exit(130);
+}
+
+int hmmb_install_exit_handler(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = hmmb_on_exit_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+        return -errno;
+    /* As for run: an inherited blocked mask must not hide Ctrl-C. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if (pthread_sigmask(SIG_UNBLOCK, &set, NULL) != 0)
+        return -EINVAL;
+    return 0;
+}
+
 int hmmb_interrupted(void)
 {
     return hmmb_interrupt_count > 0;

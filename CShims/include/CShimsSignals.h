@@ -6,6 +6,9 @@
 
 /* Install SIGINT/SIGTERM handlers. Returns 0 or -errno. */
 int hmmb_install_interrupt_handler(void);
+/* For commands that do not poll: the first SIGINT/SIGTERM removes the
+ * pending temporary file and exits 130. Returns 0 or -errno. */
+int hmmb_install_exit_handler(void);
 /* 1 once SIGINT or SIGTERM has arrived, else 0. */
 int hmmb_interrupted(void);
 /* Clear the flag (tests). */

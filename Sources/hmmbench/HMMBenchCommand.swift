@@ -32,6 +32,7 @@ struct HMMBenchCommand: ParsableCommand {
     )
 
     static func main() {
+        SignalExit.install()
         do {
             var command = try parseAsRoot()
             try command.run()
