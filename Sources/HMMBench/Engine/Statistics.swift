@@ -1,10 +1,13 @@
 import Foundation
 
 /// Summary statistics and significance tests over samples: the numbers a
-/// run record stores and the Welch test `compare` marks changes with.
+/// run record stores and the tests `compare` decides changes with
+/// (Welch's t here; Mann-Whitney U, Fieller's ratio interval and
+/// Benjamini-Hochberg in the files next to this one).
 ///
 /// Everything here is implemented from the definitions (no libraries
-/// beyond libm's `lgamma`) and tested against SciPy reference values.
+/// beyond libm's `lgamma` and `erfc`) and tested against SciPy reference
+/// values.
 public enum Statistics {
     // MARK: Summaries
 
@@ -181,6 +184,12 @@ public enum Statistics {
             self.t = t
             self.degreesOfFreedom = degreesOfFreedom
             self.p = p
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case t
+            case degreesOfFreedom = "df"
+            case p
         }
     }
 

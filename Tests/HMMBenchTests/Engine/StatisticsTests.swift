@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HMMBench
 
@@ -10,6 +11,13 @@ import Testing
 ///              -> .statistic, .pvalue, .df
 ///   t CDF:     scipy.stats.t.cdf(x, df) (and t.sf for the far tail)
 ///   t PPF:     scipy.stats.t.ppf(q, df)
+///   U test:    scipy.stats.mannwhitneyu(a, b, alternative='two-sided',
+///              method='exact' | 'asymptotic') -> .statistic, .pvalue
+///   BH:        scipy.stats.false_discovery_control(ps, method='bh')
+///   Fieller:   no SciPy function; an independent NumPy implementation of
+///              the interval (Tamhane & Logan 2004, Welch-Satterthwaite df
+///              at the estimated ratio) with scipy.stats.t.ppf(0.975, df),
+///              kept next to the other calls in the development script.
 @Suite("Statistics")
 struct StatisticsTests {
     /// |actual - expected| <= rel * |expected| (or <= rel when expected is 0).
@@ -189,5 +197,130 @@ struct StatisticsTests {
         close(Statistics.regularizedIncompleteBeta(0.5, a: 7.5, b: 7.5), 0.5, rel: 1e-14)
         #expect(Statistics.regularizedIncompleteBeta(0, a: 2, b: 3) == 0)
         #expect(Statistics.regularizedIncompleteBeta(1, a: 2, b: 3) == 1)
+    }
+
+    // MARK: Mann-Whitney U
+
+    struct MWUCase: Sendable {
+        var name: String
+        var a: [Double]
+        var b: [Double]
+        var u: Double
+        var p: Double
+        var method: Statistics.MannWhitneyResult.Method
+    }
+
+    static let mid = (0..<20).map { 100 + 7.3 * sin(Double($0)) + Double($0) * 0.11 }
+    static let midB = (0..<25).map { 102 + 6.1 * cos(Double($0)) + Double($0) * 0.07 }
+    static let large = (0..<60).map { 1000 + 37 * sin(Double($0) * 1.3) }
+    static let largeB = (0..<55).map { 1008 + 41 * cos(Double($0) * 0.7) }
+
+    static let mwuCases: [MWUCase] = [
+        // Fully separated, no ties: exact, 2 / C(11, 5).
+        MWUCase(name: "separated", a: [10.2, 11.5, 9.8, 10.9, 10.4, 11.1], b: [12.0, 12.4, 11.7, 12.9, 12.2],
+                u: 0, p: 0.004329004329004329, method: .exact),
+        MWUCase(name: "overlap", a: [1.1, 2.3, 3.7, 4.2, 5.9, 6.4, 7.5], b: [2.9, 4.8, 5.1, 6.6, 8.2, 9.0, 9.9, 10.5],
+                u: 12, p: 0.0721056721056721, method: .exact),
+        // Ties: tie-corrected normal approximation with continuity correction.
+        MWUCase(name: "ties", a: [1, 2, 2, 3, 3, 3, 4, 5], b: [3, 4, 4, 5, 5, 6, 7, 7, 8],
+                u: 7.5, p: 0.006373133838085873, method: .normal),
+        // 20 against 25, no ties: exact.
+        MWUCase(name: "mid", a: mid, b: midB, u: 196, p: 0.22413583133346746, method: .exact),
+        // 60 against 55: beyond the exact limit, normal approximation.
+        MWUCase(name: "large", a: large, b: largeB, u: 1301, p: 0.051030238655280356, method: .normal),
+    ]
+
+    @Test("Mann-Whitney U matches scipy.stats.mannwhitneyu", arguments: mwuCases)
+    func mannWhitney(_ c: MWUCase) throws {
+        let r = try #require(Statistics.mannWhitney(c.a, c.b))
+        #expect(r.method == c.method, "\(c.name)")
+        close(r.u, c.u)
+        close(r.p, c.p, rel: 1e-10)
+        // Two-sided: the same p with the samples swapped; U is the other one.
+        let s = try #require(Statistics.mannWhitney(c.b, c.a))
+        close(s.p, c.p, rel: 1e-10)
+        close(s.u, Double(c.a.count * c.b.count) - c.u)
+    }
+
+    @Test func mannWhitneyDegenerate() throws {
+        #expect(Statistics.mannWhitney([1], [1, 2, 3]) == nil)
+        // Everything tied: no evidence, p = 1 (SciPy: clipped to 1 too).
+        let tied = try #require(Statistics.mannWhitney([4, 4, 4], [4, 4]))
+        #expect(tied.p == 1 && tied.method == .normal)
+        // The exact distribution sums to 1 and is symmetric.
+        let d = Statistics.uDistribution(7, 9)
+        close(d.reduce(0, +), 1, rel: 1e-14)
+        for u in 0...63 { close(d[u], d[63 - u], rel: 1e-12) }
+    }
+
+    // MARK: Benjamini-Hochberg
+
+    @Test func benjaminiHochbergMatchesSciPy() {
+        let q = Statistics.benjaminiHochberg([0.01, 0.04, 0.03, 0.005, 0.5, 0.2, 0.04, 0.0001])
+        let expected = [0.026666666666666665, 0.05333333333333333, 0.05333333333333333, 0.02, 0.5,
+                        0.22857142857142856, 0.05333333333333333, 0.0008]
+        for (g, e) in zip(q, expected) { close(g, e, rel: 1e-14) }
+        let q2 = Statistics.benjaminiHochberg([0.9, 0.02, 0.021, 0.8])
+        for (g, e) in zip(q2, [0.9, 0.042, 0.042, 0.9]) { close(g, e, rel: 1e-14) }
+        #expect(Statistics.benjaminiHochberg([]).isEmpty)
+        #expect(Statistics.benjaminiHochberg([0.7]) == [0.7])
+    }
+
+    // MARK: Fieller
+
+    struct FiellerCase: Sendable { var base: [Double]; var new: [Double]; var expected: [Double] }   // ratio, low, high, df
+    static let fiellerCases: [FiellerCase] = [
+        FiellerCase(base: [10.2, 11.5, 9.8, 10.9, 10.4, 11.1], new: [12.0, 12.4, 11.7, 12.9, 12.2],
+                    expected: [1.1492957746478871, 1.0759778421972968, 1.229598270350146, 8.454999408736324]),
+        FiellerCase(base: [1.1, 2.3, 3.7, 4.2, 5.9, 6.4, 7.5], new: [2.9, 4.8, 5.1, 6.6, 8.2, 9.0, 9.9, 10.5],
+                    expected: [1.6036977491961413, 0.9709227960674154, 2.9665217897211704, 10.924630654633257]),
+        FiellerCase(base: mid, new: midB,
+                    expected: [1.0171691439699686, 0.9887308009568532, 1.0466527666758838, 37.39966693304609]),
+    ]
+
+    @Test("Fieller ratio interval matches the reference", arguments: fiellerCases)
+    func fieller(_ c: FiellerCase) throws {
+        let r = try #require(Statistics.fiellerRatio(base: c.base, new: c.new))
+        close(r.ratio, c.expected[0], rel: 1e-12)
+        close(r.low, c.expected[1], rel: 1e-10)
+        close(r.high, c.expected[2], rel: 1e-10)
+        close(r.degreesOfFreedom, c.expected[3], rel: 1e-10)
+        #expect(r.low < r.ratio && r.ratio < r.high)
+    }
+
+    @Test func fiellerDegenerate() throws {
+        #expect(Statistics.fiellerRatio(base: [1], new: [1, 2]) == nil)
+        #expect(Statistics.fiellerRatio(base: [0, 0], new: [1, 2]) == nil)
+        // A baseline mean not distinguishable from 0: unbounded, nil.
+        #expect(Statistics.fiellerRatio(base: [-1, 1.2], new: [1, 2]) == nil)
+        let point = try #require(Statistics.fiellerRatio(base: [2, 2, 2], new: [3, 3]))
+        #expect(point.ratio == 1.5 && point.low == 1.5 && point.high == 1.5)
+    }
+
+    // MARK: Float samples
+
+    /// Integer nanoseconds moved a p-value by 14% on a ~300 ns case (issue
+    /// 9): float samples keep what separates 300.2 from 300.6 ns.
+    /// SciPy 1.17.1 on exactly these floats (built the same way in Python):
+    ///   scipy.stats.ttest_ind(a, b, equal_var=False)
+    ///     -> t -5.333333333333654, p 9.08772016332229e-06, df 30.0
+    ///   scipy.stats.mannwhitneyu(a, b, alternative='two-sided', method='asymptotic')
+    ///     -> U 24.0, p 9.362897688711374e-05
+    /// and on the samples rounded to integers Welch gives p 0.00015836951462202715.
+    @Test func subNanosecondDifferencesSurvive() throws {
+        let off = ReportFixtures.offsets
+        let a = (0..<16).map { 300.2 + 0.3 * off[$0 % 8] }
+        let b = (0..<16).map { 300.6 + 0.3 * off[($0 + 3) % 8] }
+        let w = try #require(Statistics.welch(a, b))
+        close(w.t, -5.333333333333654, rel: 1e-9)
+        close(w.p, 9.08772016332229e-06, rel: 1e-7)
+        close(w.degreesOfFreedom, 30, rel: 1e-9)
+        let u = try #require(Statistics.mannWhitney(a, b))
+        close(u.u, 24)
+        close(u.p, 9.362897688711374e-05, rel: 1e-10)
+        // Python's round() is round-half-even.
+        let rounded = try #require(Statistics.welch(a.map { $0.rounded(.toNearestOrEven) }, b.map { $0.rounded(.toNearestOrEven) }))
+        close(rounded.p, 0.00015836951462202715, rel: 1e-9)
+
     }
 }
