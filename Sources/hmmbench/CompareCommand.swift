@@ -3,25 +3,42 @@ import Foundation
 import HMMBench
 
 /// `hmmbench compare BASE.json NEW.json [MORE.json...]`: changes against
-/// the first run, Welch-tested, mmtests-style, with a regression gate.
+/// the first run with their confidence intervals, one Welch + Mann-Whitney
+/// test per result and run under Benjamini-Hochberg, mmtests-style marks,
+/// and a regression gate.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Compare runs against the first: % change, Welch p, noise flags.",
+        abstract: "Compare runs against the first: % change with CI, Welch and U tests, FDR.",
         discussion: """
         Results match across files on flow + params. For each matched result and \
         metric (time per operation: lower is better; GiB/s: higher is better) every \
-        run shows n, mean, median, CV and the change against the first file: \
-        '*  x.xx%*' when Welch's t-test gives p < --alpha, '(  x.xx%)' otherwise. \
-        A result whose CV exceeds --noise-cv in any run is NOISY and never called \
-        a change. Results only some files have are listed, never dropped.
+        run shows n, mean, CV and the change of the mean against the first file \
+        with its 95% confidence interval (Fieller's interval for the ratio of \
+        means, Welch-Satterthwaite degrees of freedom). Each result is tested once \
+        per run, on the time samples (throughput comes from the same samples and \
+        shares the test): Welch's t-test (t, df, p) and the two-sided Mann-Whitney \
+        U test (exact without ties up to 50 samples a side, else the normal \
+        approximation with tie and continuity correction). A change is called \
+        ('*  x.xx%*', else '(  x.xx%)') when the larger of the two p-values \
+        survives Benjamini-Hochberg at --alpha over every test of the comparison; \
+        the output says how many tests were run and how many would pass by \
+        chance alone. A run whose CV exceeds --noise-cv makes the pair NOISY: \
+        its change is called only when it is also larger than the larger standard \
+        deviation. Fewer than 2 samples: spread, CI and p are n/a. Results only \
+        some files have are listed, and every failed or skipped entry of every \
+        run is listed with its reason, never dropped.
 
         Simulated and kernel runs are not compared unless --allow-mixed. \
         Environment differences (CPU, THP, governor, uapi, NUMA nodes, hmmbench \
         version, virtualization) are warned about on stderr.
 
-        Exit codes: 0 compared (and the gate passed); 1 --fail-on-regression \
-        found a significant, not noisy regression larger than PCT; 2 bad input \
+        The regression gate never counts simulated results (simulated numbers are \
+        not kernel numbers): on a comparison of simulated runs it says so and \
+        passes, unless --gate-simulated.
+
+        Exit codes: 0 compared (and the gate passed or did not apply); 1 \
+        --fail-on-regression found a called regression larger than PCT; 2 bad input \
         (missing, empty, truncated or non-JSON file, unknown schema_version, no \
         common results, a single file, mixed backends without --allow-mixed).
         """
@@ -33,7 +50,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|markdown|csv|json"))
     var format: String = "text"
 
-    @Option(name: .long, help: ArgumentHelp("Significance level of the Welch t-test.", valueName: "P"))
+    @Option(name: .long, help: ArgumentHelp("False discovery rate changes are called at (Benjamini-Hochberg).", valueName: "Q"))
     var alpha: Double = 0.05
 
     @Option(name: .customLong("noise-cv"), help: ArgumentHelp("CV above which a result is NOISY.", valueName: "FRACTION"))
@@ -46,8 +63,12 @@ struct CompareCommand: ParsableCommand {
             help: ArgumentHelp("Exit 1 when a significant regression exceeds PCT percent.", valueName: "PCT"))
     var failOnRegression: Double?
 
+    @Flag(name: .customLong("gate-simulated"), help: "Let simulated results trip --fail-on-regression too.")
+    var gateSimulated = false
+
     func run() throws {
-        let options = CompareOptions(alpha: alpha, noiseCV: noiseCV, allowMixed: allowMixed, failOnRegressionPct: failOnRegression)
+        let options = CompareOptions(alpha: alpha, noiseCV: noiseCV, allowMixed: allowMixed, failOnRegressionPct: failOnRegression,
+                                     gateSimulated: gateSimulated)
         let result = try ReportTools.compare(paths: files, options: options, format: try ReportFormat.parse(format))
         for w in result.warnings { FileHandle.standardError.write(Data((w + "\n").utf8)) }
         FileHandle.standardOutput.write(Data(result.output.utf8))

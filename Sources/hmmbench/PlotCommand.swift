@@ -10,8 +10,9 @@ struct PlotCommand: ParsableCommand {
         discussion: """
         One panel per flow (and its parameters other than size): mean GiB/s \
         against the size parameter on a log2 axis, with 95% confidence-interval \
-        error bars, one line per run (legend: file, backend, virtualization, \
-        kernel). The file is written atomically. Convert with e.g. \
+        error bars, one line per run and backend, labelled with both (legend: \
+        file, backend, virtualization, kernel). Failed and skipped entries are \
+        listed under their panel with the reason. The file is written atomically. Convert with e.g. \
         'rsvg-convert -o plot.png plot.svg'.
 
         Exit codes: 0 success; 2 bad input (missing, empty, truncated or \

@@ -9,9 +9,10 @@ struct ReportCommand: ParsableCommand {
         abstract: "Show one run: times, throughput, CI, checks and counters.",
         discussion: """
         Per result: n, mean, median, stddev/CV, p99 and the 95% CI of the mean \
-        (Student's t), GiB/s, pages/s, the copy-bandwidth ratio, the check and \
-        the mean per repetition of pgmigrate_*, thp_migration_* and TLB \
-        shootdowns. The header states backend, kernel, uapi and virtualization; \
+        (Student's t; n/a with fewer than 2 samples), GiB/s, pages/s, the \
+        copy-bandwidth ratio, the check and the mean per repetition of \
+        pgmigrate_*, thp_migration_* and TLB shootdowns. Every failed entry \
+        (stage, errno, reason) and skipped entry (reason) gets a row. The header states backend, kernel, uapi and virtualization; \
         simulated, TCG and incomplete runs are marked loudly. Text output fits \
         72 columns.
 

@@ -29,7 +29,7 @@ struct CompareAndReportTests {
                 if let backend { r["backend"] = backend }
                 if let factor {
                     // Stats must match the samples: keep them only as n (the reader checks n).
-                    r["samples_ns"] = (r["samples_ns"] as! [NSNumber]).map { Int(Double($0.intValue) * factor) }
+                    r["samples_ns"] = (r["samples_ns"] as! [NSNumber]).map { $0.doubleValue * factor }
                 }
                 return r
             }
@@ -39,6 +39,20 @@ struct CompareAndReportTests {
         return out
     }
 
+    /// A pair of files where the second has a failure (an injected
+    /// unknown request number: EINVAL) and a skip (the injected table has
+    /// no exclusive operation), made once.
+    static let failurePair: (String, String) = {
+        let suite = CLI.temporaryFile("outcomes.suite")
+        try? "migrate-to-dev size=64K\nfault-read size=64K\nexclusive size=64K phase=make\n"
+            .write(toFile: suite, atomically: true, encoding: .utf8)
+        let a = CLI.temporaryFile("outcomes-a.json"), b = CLI.temporaryFile("outcomes-b.json")
+        _ = try? CLI.run(["run", "--backend", "sim", "--suite", suite, "-n", "5", "--warmup", "0", "-q", "--out", a])
+        _ = try? CLI.run(["run", "--backend", "sim", "--uapi-table", "read=0,write=1,migrate-to-dev=66,migrate-to-sys=3,snapshot=4",
+                          "--suite", suite, "-n", "5", "--warmup", "0", "-q", "--out", b])
+        return (a, b)
+    }()
+
     @Test func compareFitsSeventyTwoColumnsAndNamesTheDirection() throws {
         let r = try CLI.run(["compare", Self.runs.0, Self.runs.1])
         #expect(r.status == 0, "\(r.stderr)")
@@ -46,15 +60,60 @@ struct CompareAndReportTests {
         #expect(r.stdout.contains("higher is better"))
         for line in r.stdout.split(separator: "\n") { #expect(line.count <= 72, "too wide: \(line)") }
         #expect(r.stdout.contains("SIMULATED"))
+        // The statistics a reviewer checks by hand, per result and run.
+        for needle in ["95% CI of change", "Welch t ", " df ", "U p ", "q ", "Benjamini-Hochberg",
+                       "Tests: 2, one per result and run", "by chance alone"] {
+            #expect(r.stdout.contains(needle), "missing \(needle)")
+        }
+        let testLines = r.stdout.split(separator: "\n").filter { $0.hasPrefix("  B vs A") }
+        #expect(testLines.count == 2, "\(r.stdout)")
     }
 
     @Test func regressionGateExitsOneOnlyForASignificantRegression() throws {
         let slow = try Self.variant(Self.runs.0, name: "cmp-slow.json", factor: 2.0)
-        let gate = try CLI.run(["compare", Self.runs.0, slow, "--fail-on-regression", "5", "--noise-cv", "10"])
+        // Simulated runs only: the gate says why it does not apply, exit 0.
+        let sim = try CLI.run(["compare", Self.runs.0, slow, "--fail-on-regression", "5", "--noise-cv", "10"])
+        #expect(sim.status == 0, "\(sim.stdout)\(sim.stderr)")
+        #expect(sim.stdout.contains("not applied: every run is simulated"), "\(sim.stdout)")
+        #expect(sim.stdout.contains("not counted (simulated)"))
+        let gate = try CLI.run(["compare", Self.runs.0, slow, "--fail-on-regression", "5", "--noise-cv", "10", "--gate-simulated"])
         #expect(gate.status == 1, "\(gate.stdout)\(gate.stderr)")
-        #expect(gate.stdout.contains("*"))
-        let same = try CLI.run(["compare", Self.runs.0, Self.runs.0, "--fail-on-regression", "5"])
+        #expect(gate.stdout.contains("*") && gate.stdout.contains("FAIL"))
+        // The same regression on kernel numbers fails the gate by default.
+        let kernelBase = try Self.variant(Self.runs.0, name: "cmp-kbase.json", backend: "kernel")
+        let kernelSlow = try Self.variant(Self.runs.0, name: "cmp-kslow.json", factor: 2.0, backend: "kernel")
+        let kernel = try CLI.run(["compare", kernelBase, kernelSlow, "--fail-on-regression", "5", "--noise-cv", "10"])
+        #expect(kernel.status == 1, "\(kernel.stdout)\(kernel.stderr)")
+        let same = try CLI.run(["compare", kernelBase, kernelBase, "--fail-on-regression", "5"])
         #expect(same.status == 0, "\(same.stderr)")
+    }
+
+    @Test func failedAndSkippedEntriesGetARowEverywhere() throws {
+        let (a, b) = Self.failurePair
+        let cmp = try CLI.run(["compare", a, b])
+        #expect(cmp.status == 0, "\(cmp.stderr)")
+        for line in cmp.stdout.split(separator: "\n") { #expect(line.count <= 72, "too wide: \(line)") }
+        #expect(cmp.stdout.contains("Failed and skipped entries"), "\(cmp.stdout)")
+        #expect(cmp.stdout.contains("B outcomes-b.json: 1 failed, 1 skipped"), "\(cmp.stdout)")
+        #expect(cmp.stdout.contains("FAILED (measure, EINVAL)") || cmp.stdout.contains("FAILED (prepare, EINVAL)"), "\(cmp.stdout)")
+        #expect(cmp.stdout.contains("skipped: "))
+        #expect(cmp.stdout.contains("only in baseline; failed in B"), "\(cmp.stdout)")
+        for format in ["markdown", "csv", "json"] {
+            let out = try CLI.run(["compare", a, b, "--format", format])
+            #expect(out.status == 0)
+            #expect(out.stdout.contains("EINVAL") && out.stdout.contains("exclusive"), "\(format)")
+        }
+        for format in ["text", "markdown", "csv", "json"] {
+            let rep = try CLI.run(["report", b, "--format", format])
+            #expect(rep.status == 0, "\(format): \(rep.stderr)")
+            #expect(rep.stdout.contains("EINVAL") && rep.stdout.contains("migrate-to-dev"), "\(format)")
+            #expect(rep.stdout.contains("exclusive"), "\(format)")
+        }
+        let svg = CLI.temporaryFile("outcomes.svg")
+        let plot = try CLI.run(["plot", a, b, "--out", svg])
+        #expect(plot.status == 0, "\(plot.stderr)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.contains("FAILED (") && text.contains("EINVAL") && text.contains("skipped: "))
     }
 
     @Test func mixedBackendsAreRefusedUnlessAllowed() throws {
@@ -110,6 +169,13 @@ struct CompareAndReportTests {
         let svg = try String(contentsOfFile: out, encoding: .utf8)
         #expect(svg.hasPrefix("<?xml") || svg.hasPrefix("<svg"))
         #expect(svg.contains("</svg>"))
-        #expect(!svg.contains("http://") || svg.contains("http://www.w3.org/2000/svg"))
+        // Standalone: apart from the SVG namespace itself, no reference
+        // to anything outside the file (links, images, fonts, styles).
+        let outside = svg.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+        for needle in ["http:", "https:", "href", "url(", "@import", "<image", "<script"] {
+            #expect(!outside.contains(needle), "refers outside the file: \(needle)")
+        }
+        // Each series is labelled with its run and backend.
+        #expect(svg.contains(">A simulated<") && svg.contains(">B simulated<"))
     }
 }

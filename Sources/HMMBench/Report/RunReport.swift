@@ -1,18 +1,24 @@
 /// One run as reported without a baseline: its header, the loud lines,
-/// one row of numbers per result and the flows it skipped.
+/// one row of numbers per result, and a row per failed or skipped entry.
 public struct RunReport: Codable, Equatable, Sendable {
     public var run: RunHeader
     /// Simulated, TCG and incomplete markers, printed first.
     public var banners: [String]
     public var results: [ReportedResult]
-    public var skipped: [SkippedFlow]
+    /// Every failure, then every skip, with its reason.
+    public var outcomes: [OutcomeEntry]
 
     public init(_ loaded: LoadedRun) {
         run = RunHeader(label: "A", run: loaded)
         banners = run.alerts
         results = loaded.record.results.map(ReportedResult.init)
-        skipped = loaded.record.skipped
+        outcomes = OutcomeEntry.all(of: loaded, label: "A")
     }
+
+    /// The failures among `outcomes`.
+    public var failed: [OutcomeEntry] { outcomes.filter { $0.kind == .failed } }
+    /// The skips among `outcomes`.
+    public var skipped: [OutcomeEntry] { outcomes.filter { $0.kind == .skipped } }
 }
 
 /// The numbers of one result a report shows.
@@ -23,10 +29,10 @@ public struct ReportedResult: Codable, Equatable, Sendable {
     public var backend: BackendKind
     public var deviceMemory: DeviceMemoryKind?
     public var bytesPerOp: Int
-    /// Time per operation, nanoseconds.
-    public var time: SampleStats
-    /// GiB/s per operation (binary GiB).
-    public var gibPerS: SampleStats
+    /// Time per operation, nanoseconds; spread and CI nil for n < 2.
+    public var time: ReportedStats
+    /// GiB/s per operation (binary GiB); spread and CI nil for n < 2.
+    public var gibPerS: ReportedStats
     public var pagesPerSMean: Double
     public var copyBandwidthRatio: Double?
     public var checkPassed: Bool
@@ -45,8 +51,8 @@ public struct ReportedResult: Codable, Equatable, Sendable {
         deviceMemory = r.deviceMemory
         bytesPerOp = r.bytesPerOp
         // Summaries recomputed from the samples, the source of truth.
-        time = Statistics.summarize(r.timeSamples)
-        gibPerS = Statistics.summarize(r.gibPerSSamples)
+        time = ReportedStats(r.timeSamples)
+        gibPerS = ReportedStats(r.gibPerSSamples)
         pagesPerSMean = Statistics.mean(r.pagesPerSSamples)
         copyBandwidthRatio = r.copyBandwidthRatio
         checkPassed = r.check.passed

@@ -2,23 +2,38 @@ import Foundation
 
 /// A standalone SVG (no external references): per flow and fixed
 /// parameters one panel of throughput (GiB/s, mean with 95% CI error bars)
-/// against the `size` parameter on a log2 axis, one line per run.
+/// against the `size` parameter on a log2 axis, one line per run and
+/// backend, each labelled with its backend. Failed and skipped entries
+/// are listed under their panel (or at the end when no run has a result
+/// for that panel), never dropped.
 public struct SVGPlot: Sendable {
-    /// One line in a panel: a run's points, ascending in size.
+    /// One line in a panel: a run's points on one backend, ascending in size.
     public struct Series: Sendable {
         public var run: Int
-        /// (size bytes, mean GiB/s, CI low, CI high)
+        /// Who produced these numbers ("kernel" or "simulated").
+        public var backend: BackendKind
+        /// (size bytes, mean GiB/s, CI low, CI high; CI = mean for n < 2)
         public var points: [(x: Double, y: Double, low: Double, high: Double)]
+
+        /// "A kernel", "B simulated".
+        public var label: String { "\(RunHeader.label(run)) \(backend.rawValue)" }
     }
 
     /// One flow with its non-size parameters.
     public struct Panel: Sendable {
         public var title: String
         public var series: [Series]
+        /// Failed and skipped entries of this flow and parameters, one line
+        /// each ("B size=64K: FAILED (measure, EINVAL): ...").
+        public var notes: [String]
+
+        /// Fixed plot area plus a line per note.
+        var height: Int { SVGPlot.panelHeight + SVGPlot.noteLine * notes.count }
     }
 
     public static let width = 760
     static let panelHeight = 280
+    static let noteLine = 16
     static let plotLeft = 80.0, plotRight = 24.0
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
     static let dashes = ["", "6,3", "2,3", "8,3,2,3"]
@@ -26,10 +41,15 @@ public struct SVGPlot: Sendable {
     public let legend: [String]
     public let alerts: [String]
     public let panels: [Panel]
+    /// Failed and skipped entries whose flow and parameters no run has a
+    /// result for, one line each.
+    public let unplotted: [String]
 
     public var width: Int { Self.width }
-    /// Header (title, legend, alerts) plus one fixed-height panel per flow.
-    public var height: Int { headerHeight + panels.count * Self.panelHeight + 10 }
+    /// Header (title, legend, alerts), the panels, the unplotted list.
+    public var height: Int {
+        headerHeight + panels.map(\.height).reduce(0, +) + (unplotted.isEmpty ? 0 : 24 + Self.noteLine * unplotted.count) + 10
+    }
     var headerHeight: Int { 40 + 18 * legend.count + 18 * alerts.count + 8 }
 
     /// Builds the panels from `runs`. Throws a `.data` error when no run has
@@ -47,27 +67,51 @@ public struct SVGPlot: Sendable {
         }
         self.alerts = alerts
 
+        /// Panel title and size text of a flow and its parameters.
+        func place(_ flow: String, _ params: [String: String]) -> (title: String, size: String?) {
+            var rest = params
+            let size = rest.removeValue(forKey: "size")
+            return (rest.isEmpty ? flow : flow + " " + rest.keyValueText, size)
+        }
+        struct SeriesKey: Hashable, Comparable {
+            var run: Int
+            var backend: BackendKind
+            static func < (a: SeriesKey, b: SeriesKey) -> Bool {
+                (a.run, a.backend.rawValue) < (b.run, b.backend.rawValue)
+            }
+        }
         var order: [String] = []
-        var grouped: [String: [Int: [(x: Double, y: Double, low: Double, high: Double)]]] = [:]
+        var grouped: [String: [SeriesKey: [(x: Double, y: Double, low: Double, high: Double)]]] = [:]
         for (i, run) in runs.enumerated() {
             for r in run.record.results where !r.samplesNs.isEmpty {
-                var rest = r.params
-                let sizeText = rest.removeValue(forKey: "size")
+                let (title, sizeText) = place(r.flow, r.params)
                 let x = Double(sizeText.flatMap { try? PageSize.parse($0) } ?? r.bytesPerOp)
                 guard x > 0 else { continue }
-                let title = rest.isEmpty ? r.flow : r.flow + " " + rest.keyValueText
                 if grouped[title] == nil { order.append(title); grouped[title] = [:] }
-                let g = Statistics.summarize(r.gibPerSSamples)
-                grouped[title]![i, default: []].append((x, g.mean, g.ci95Low, g.ci95High))
+                let g = ReportedStats(r.gibPerSSamples)
+                grouped[title]![SeriesKey(run: i, backend: r.backend), default: []]
+                    .append((x, g.mean, g.ci95Low ?? g.mean, g.ci95High ?? g.mean))
+            }
+        }
+        var notes: [String: [String]] = [:]
+        var unplotted: [String] = []
+        for (i, run) in runs.enumerated() {
+            for o in OutcomeEntry.all(of: run, label: headers[i].label) {
+                let (title, size) = place(o.flow, o.params)
+                let line = "\(o.run)\(size.map { " size=" + $0 } ?? ""): \(o.summary)"
+                if grouped[title] != nil { notes[title, default: []].append(line) } else { unplotted.append("\(o.run) \(o.key.trimmingTrailingSpace): \(o.summary)") }
             }
         }
         panels = order.map { title in
-            Panel(title: title, series: grouped[title]!.keys.sorted().map { i in
-                Series(run: i, points: grouped[title]![i]!.sorted { $0.x < $1.x })
-            })
+            Panel(title: title, series: grouped[title]!.keys.sorted().map { k in
+                Series(run: k.run, backend: k.backend, points: grouped[title]![k]!.sorted { $0.x < $1.x })
+            }, notes: notes[title] ?? [])
         }
+        self.unplotted = unplotted
         guard !panels.isEmpty else {
-            throw HMMBenchError(.data, "\(runs.map(\.path).joined(separator: ", ")): no results with samples to plot")
+            let f = runs.map(\.record.failed.count).reduce(0, +), sk = runs.map(\.record.skipped.count).reduce(0, +)
+            throw HMMBenchError(.data, "\(runs.map(\.path).joined(separator: ", ")): no results with samples to plot (\(f) failed, \(sk) skipped)",
+                                hint: "'hmmbench report FILE' lists each failure and skip with its reason")
         }
     }
 
@@ -117,8 +161,16 @@ public struct SVGPlot: Sendable {
             s.append("<text x=\"14\" y=\"\(y)\" fill=\"#b00000\" font-weight=\"bold\">\(Self.escape(a))</text>")
             y += 18
         }
-        for (k, panel) in panels.enumerated() {
-            s += renderPanel(panel, top: Double(headerHeight + k * Self.panelHeight))
+        var top = headerHeight
+        for panel in panels {
+            s += renderPanel(panel, top: Double(top))
+            top += panel.height
+        }
+        if !unplotted.isEmpty {
+            s.append("<text x=\"14\" y=\"\(top + 16)\" font-weight=\"bold\">Failed or skipped, nothing to plot:</text>")
+            for (k, line) in unplotted.enumerated() {
+                s.append("<text x=\"24\" y=\"\(top + 32 + k * Self.noteLine)\" fill=\"#b00000\">\(Self.escape(line))</text>")
+            }
         }
         s.append("</svg>")
         return s.joined(separator: "\n") + "\n"
@@ -164,7 +216,12 @@ public struct SVGPlot: Sendable {
         }
         s.append("<text x=\"\(Self.n((left + right) / 2))\" y=\"\(Self.n(plotBottom + 38))\" text-anchor=\"middle\">size (bytes, log2 scale)</text>")
         s.append("<text x=\"18\" y=\"\(Self.n((plotTop + plotBottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(Self.n((plotTop + plotBottom) / 2)))\">GiB/s</text>")
-        // Series.
+        // Failed and skipped entries of this panel, under it.
+        for (k, note) in p.notes.enumerated() {
+            let yy = top + Double(Self.panelHeight) - 8 + Double(k * Self.noteLine)
+            s.append("<text x=\"\(Self.n(left))\" y=\"\(Self.n(yy))\" fill=\"#b00000\">\(Self.escape(note))</text>")
+        }
+        // Series, each labelled with its run and backend at its last point.
         for series in p.series {
             let color = Self.palette[series.run % Self.palette.count]
             let dash = Self.dashes[(series.run / Self.palette.count) % Self.dashes.count]
@@ -177,7 +234,10 @@ public struct SVGPlot: Sendable {
                 s.append("<line x1=\"\(Self.n(xx))\" y1=\"\(Self.n(lo))\" x2=\"\(Self.n(xx))\" y2=\"\(Self.n(hi))\" stroke=\"\(color)\" stroke-width=\"1.2\"/>")
                 s.append("<line x1=\"\(Self.n(xx - 4))\" y1=\"\(Self.n(lo))\" x2=\"\(Self.n(xx + 4))\" y2=\"\(Self.n(lo))\" stroke=\"\(color)\" stroke-width=\"1.2\"/>")
                 s.append("<line x1=\"\(Self.n(xx - 4))\" y1=\"\(Self.n(hi))\" x2=\"\(Self.n(xx + 4))\" y2=\"\(Self.n(hi))\" stroke=\"\(color)\" stroke-width=\"1.2\"/>")
-                s.append("<circle cx=\"\(Self.n(xx))\" cy=\"\(Self.n(py(pt.y)))\" r=\"3.5\" fill=\"\(color)\"><title>\(Self.escape("\(RunHeader.label(series.run)) \(TextLayout.size(pt.x)): \(Format.fixed(pt.y, 4)) GiB/s (CI \(Format.fixed(pt.low, 4)) .. \(Format.fixed(pt.high, 4)))"))</title></circle>")
+                s.append("<circle cx=\"\(Self.n(xx))\" cy=\"\(Self.n(py(pt.y)))\" r=\"3.5\" fill=\"\(color)\"><title>\(Self.escape("\(series.label) \(TextLayout.size(pt.x)): \(Format.fixed(pt.y, 4)) GiB/s (CI \(Format.fixed(pt.low, 4)) .. \(Format.fixed(pt.high, 4)))"))</title></circle>")
+            }
+            if let last = series.points.last {
+                s.append("<text x=\"\(Self.n(px(last.x) + 6))\" y=\"\(Self.n(py(last.y) - 6))\" fill=\"\(color)\" font-size=\"11\" text-anchor=\"end\">\(Self.escape(series.label))</text>")
             }
         }
         return s

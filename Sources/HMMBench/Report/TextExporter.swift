@@ -1,12 +1,16 @@
 /// Plain text for mailing lists and patch reviews: no line over 72
 /// columns, mmtests-style change marks, every run's backend and
-/// virtualization in the header.
+/// virtualization in the header. The single-run report is in
+/// TextRunReport.swift.
 public struct TextExporter: ReportExporter {
     public var format: ReportFormat { .text }
 
     public init() {}
 
-    // MARK: Comparison
+    /// The columns of a comparison row: metric, run, n, mean, cv, change,
+    /// 95% CI of the change (the rest of the line).
+    static let columns: [TextLayout.Column] = [.init(8, left: true), .init(3, left: true), .init(4), .init(10), .init(6),
+                                               .init(10), .init(23, left: true)]
 
     public func render(_ c: Comparison) -> String {
         var out: [String] = []
@@ -22,47 +26,13 @@ public struct TextExporter: ReportExporter {
             out += c.environmentDifferences.map { "  " + $0 }
         }
         out.append("")
-        out.append("Legend: time: lower is better; GiB/s: higher is better.")
-        out.append("  *  x.xx%* significant (Welch p < \(TextLayout.trimmed(c.alpha))); (  x.xx%) not significant.")
-        out.append("  NOISY: CV above \(TextLayout.percent(c.noiseCV)) in some run, never called a change.")
-        out.append("  cv = stddev / mean; p = two-sided Welch p against run A.")
-
-        let cols: [TextLayout.Column] = [.init(8, left: true), .init(3, left: true), .init(5), .init(10), .init(10),
-                                         .init(6), .init(10), .init(7)]
+        out += legend(c)
         for r in c.results {
             out.append("")
-            var title = r.key
-            if r.noisy { title += "  [NOISY: max CV \(TextLayout.percent(r.maxCV))]" }
-            if r.simulated { title += "  [SIMULATED]" }
-            if !r.checkFailed.isEmpty { title += "  [CHECK FAILED: \(r.checkFailed.joined(separator: ","))]" }
-            if !r.missingIn.isEmpty { title += "  [missing in \(r.missingIn.joined(separator: ","))]" }
-            out += TextLayout.wrap(title, indent: 2)
-            out.append(TextLayout.row(["metric", "run", "n", "mean", "median", "cv", "change", "p"], cols))
-            for m in r.metrics {
-                let base = m.cells.first?.mean ?? 0
-                let (div, label): (Double, String) = m.name == "time"
-                    ? { let u = TextLayout.timeUnit(for: base); return (u.divisor, "time/" + u.name) }()
-                    : (1, "GiB/s")
-                let digits = TextLayout.decimals(for: base / div)
-                for (j, cell) in m.cells.enumerated() {
-                    let change: String
-                    if j == 0 {
-                        change = TextLayout.change(0, significant: false)
-                    } else if let pct = cell.changePct {
-                        change = TextLayout.change(pct, significant: cell.significant)
-                    } else {
-                        change = "n/a"
-                    }
-                    out.append(TextLayout.row([j == 0 ? label : "", cell.run, String(cell.n),
-                                               Format.fixed(cell.mean / div, digits), Format.fixed(cell.median / div, digits),
-                                               TextLayout.percent(cell.cv), change,
-                                               j == 0 ? "" : TextLayout.pValue(cell.p)], cols))
-                }
-            }
+            out += block(r)
         }
-
         out.append("")
-        out.append(summaryLine(c))
+        out += summary(c)
         if !c.unmatched.isEmpty {
             out.append("")
             out.append("Unmatched results (not compared):")
@@ -70,33 +40,130 @@ public struct TextExporter: ReportExporter {
                 out += TextLayout.wrap("  \(u.run) \(u.file): \(u.reason): \(u.key)", indent: 4)
             }
         }
-        if let g = c.gate {
-            out.append("")
-            let limit = Format.fixed(g.thresholdPct, 2) + "%"
-            if g.failed {
-                out.append("Regression gate (--fail-on-regression \(limit)): FAIL")
-                for h in g.regressions {
-                    out += TextLayout.wrap("  run \(h.run) \(h.metric) \(signed(h.changePct))% (p \(TextLayout.pValue(h.p))): \(h.key)", indent: 4)
-                }
-            } else {
-                out.append("Regression gate (--fail-on-regression \(limit)): pass")
-                out.append("  no significant, non-noisy regression over \(limit)")
-            }
-        }
+        out += outcomeLines(c.outcomes, runs: c.runs)
+        if let g = c.gate { out += gateLines(g) }
         return finish(out)
     }
 
-    func summaryLine(_ c: Comparison) -> String {
-        var counts: [String: Int] = [:]
-        for r in c.results {
-            for m in r.metrics {
-                for cell in m.cells.dropFirst() { counts[cell.verdict, default: 0] += 1 }
+    func legend(_ c: Comparison) -> [String] {
+        let alpha = TextLayout.trimmed(c.alpha)
+        return TextLayout.wrap("Legend: time: lower is better; GiB/s: higher is better. change: of the mean "
+                               + "against run A, with its 95% CI (Fieller); n/a: fewer than 2 samples.", indent: 2)
+            + TextLayout.wrap("  *  x.xx%* a called change, (  x.xx%) not called. One test per result and run, "
+                              + "on the time samples (GiB/s shares it): Welch's t and Mann-Whitney U, two-sided; "
+                              + "p is the larger of the two; called when its Benjamini-Hochberg q <= \(alpha) "
+                              + "over the \(c.multipleTesting.tests) test(s) of this comparison.", indent: 2)
+            + TextLayout.wrap("  NOISY: a run's CV above \(TextLayout.percent(c.noiseCV)); then called only "
+                              + "if the change is also larger than the larger standard deviation.", indent: 2)
+    }
+
+    func block(_ r: ComparedResult) -> [String] {
+        var out: [String] = []
+        var title = r.key
+        if r.noisy { title += "  [NOISY: max CV \(r.maxCV.map { TextLayout.percent($0) } ?? "n/a")]" }
+        if r.simulated { title += "  [SIMULATED]" }
+        if !r.checkFailed.isEmpty { title += "  [CHECK FAILED: \(r.checkFailed.joined(separator: ","))]" }
+        if !r.missingIn.isEmpty { title += "  [missing in \(r.missingIn.joined(separator: ","))]" }
+        out += TextLayout.wrap(title, indent: 2)
+        out.append(TextLayout.row(["metric", "run", "n", "mean", "cv", "change", " 95% CI of change"], Self.columns))
+        for m in r.metrics {
+            let base = m.cells.first?.mean ?? 0
+            let (div, label): (Double, String) = m.name == "time"
+                ? { let u = TextLayout.timeUnit(for: base); return (u.divisor, "time/" + u.name) }()
+                : (1, "GiB/s")
+            let digits = TextLayout.decimals(for: base / div)
+            for (j, cell) in m.cells.enumerated() {
+                var change = "", ci = ""
+                if j > 0 {
+                    change = cell.changePct.map { TextLayout.change($0, significant: cell.significant) } ?? "n/a"
+                    ci = " " + Self.interval(cell.changeCI95Low, cell.changeCI95High)
+                }
+                out.append(TextLayout.row([j == 0 ? label : "", cell.run, String(cell.n),
+                                           Format.fixed(cell.mean / div, digits),
+                                           cell.cv.map { TextLayout.percent($0) } ?? "n/a", change, ci], Self.columns))
             }
         }
-        let parts = ["better", "worse", "no change", "noisy", "untestable"].compactMap { v in
-            counts[v].map { "\($0) \(v)" }
+        for t in r.tests {
+            out += TextLayout.fieldLines(label: "\(t.run) vs A", labelWidth: 9, fields: Self.testFields(t))
         }
-        return "Summary: \(c.results.count) results compared; metric changes: " + parts.joined(separator: ", ")
+        return out
+    }
+
+    /// "Welch t -3.21 df 8.9 p 0.0107", "U p 0.0079 exact", "q 0.0158: worse".
+    static func testFields(_ t: PairTest) -> [String] {
+        guard let w = t.welch, let u = t.mannWhitney else {
+            return ["untestable: fewer than 2 samples (t, df, p n/a)"]
+        }
+        return ["Welch t \(signedNumber(w.t)) df \(Format.fixed(w.degreesOfFreedom, 1)) p \(TextLayout.pValue(w.p))",
+                "U p \(TextLayout.pValue(u.p)) \(u.method.rawValue)",
+                "q \(TextLayout.pValue(t.q)): \(t.verdict)"]
+    }
+
+    /// "-1.23% .. +4.56%", or "n/a".
+    static func interval(_ low: Double?, _ high: Double?) -> String {
+        guard let low, let high else { return "n/a" }
+        return signedNumber(low) + "% .. " + signedNumber(high) + "%"
+    }
+
+    static func signedNumber(_ v: Double) -> String {
+        if v.isInfinite { return v > 0 ? "+inf" : "-inf" }
+        return (v >= 0 ? "+" : "") + Format.fixed(v, 2)
+    }
+
+    func summary(_ c: Comparison) -> [String] {
+        var counts: [String: Int] = [:]
+        for r in c.results {
+            for t in r.tests { counts[t.verdict, default: 0] += 1 }
+        }
+        let parts = ["worse", "better", "no change", "noisy", "untestable"].compactMap { v in counts[v].map { "\($0) \(v)" } }
+        let m = c.multipleTesting
+        let alpha = TextLayout.trimmed(c.alpha)
+        var out = TextLayout.wrap("Summary: \(c.results.count) results compared; time against A: "
+                                  + (parts.isEmpty ? "nothing tested" : parts.joined(separator: ", ")) + ".", indent: 2)
+        out += TextLayout.wrap("Tests: \(m.tests), one per result and run. Were nothing different, about "
+                               + "\(Format.fixed(m.expectedByChance, 2)) would reach p < \(alpha) by chance alone. "
+                               + "Benjamini-Hochberg at \(alpha): \(m.discoveries) discoveries, of which at most "
+                               + "\(Format.fixed(m.expectedFalseDiscoveries, 2)) expected false; \(m.called) "
+                               + "change(s) called.", indent: 2)
+        return out
+    }
+
+    /// Per run, its failed and skipped entries, a row each.
+    func outcomeLines(_ outcomes: [OutcomeEntry], runs: [RunHeader]) -> [String] {
+        guard !outcomes.isEmpty else { return [] }
+        var out = ["", "Failed and skipped entries (no numbers to compare):"]
+        for h in runs {
+            let mine = outcomes.filter { $0.run == h.label }
+            guard !mine.isEmpty else { continue }
+            let f = mine.filter { $0.kind == .failed }.count, s = mine.count - f
+            out += TextLayout.wrap("  \(h.label) \(h.file): \(f) failed, \(s) skipped", indent: 4)
+            for o in mine {
+                out += TextLayout.wrap("    \(o.key.trimmingTrailingSpace)", indent: 4)
+                out += TextLayout.wrap("      \(o.summary)", indent: 2)
+            }
+        }
+        return out
+    }
+
+    func gateLines(_ g: RegressionGate) -> [String] {
+        var out = [""]
+        let limit = Format.fixed(g.thresholdPct, 2) + "%"
+        let state = g.failed ? "FAIL" : (g.note?.hasPrefix("not applied") == true ? "not applied" : "pass")
+        out.append("Regression gate (--fail-on-regression \(limit)): \(state)")
+        if let note = g.note { out += TextLayout.wrap("  " + note, indent: 4) }
+        for h in g.regressions {
+            out += TextLayout.wrap("  run \(h.run) \(h.metric) \(Self.signedNumber(h.changePct))% (q \(TextLayout.pValue(h.q))): \(h.key)", indent: 4)
+        }
+        if state == "pass" {
+            out.append("  no called regression over \(limit)")
+        }
+        if !g.ignored.isEmpty {
+            out.append("  not counted (simulated):")
+            for h in g.ignored {
+                out += TextLayout.wrap("    run \(h.run) \(h.metric) \(Self.signedNumber(h.changePct))% (q \(TextLayout.pValue(h.q))): \(h.key)", indent: 6)
+            }
+        }
+        return out
     }
 
     func header(_ runs: [RunHeader]) -> [String] {
@@ -106,80 +173,17 @@ public struct TextExporter: ReportExporter {
         }
     }
 
-    func signed(_ v: Double) -> String { (v >= 0 ? "+" : "") + Format.fixed(v, 2) }
-
     /// Joins lines, guaranteeing the 72-column limit whatever the data.
     func finish(_ lines: [String]) -> String {
         TextLayout.wrapAll(lines).joined(separator: "\n") + "\n"
     }
+}
 
-    // MARK: Single run
-
-    public func render(_ r: RunReport) -> String {
-        var out: [String] = []
-        let h = r.run
-        out += TextLayout.wrap("hmmbench report: \(h.file)", indent: 2)
-        out += TextLayout.wrap("  " + h.summary, indent: 2)
-        var second = "  hmmbench \(h.hmmbenchVersion), started \(h.startedAt)"
-        if let s = h.suite { second += ", suite \(s)" }
-        if h.complete { second += ", complete" }
-        out += TextLayout.wrap(second, indent: 2)
-        out += TextLayout.wrap("  CPU " + h.cpuModel, indent: 2)
-        if !r.banners.isEmpty {
-            out.append("")
-            out += r.banners.map { "!! " + $0 }
-        }
-        out.append("")
-        out.append("time: lower is better; GiB/s, pages/s: higher is better.")
-        out.append("CI: 95% confidence interval of the mean (Student's t).")
-        for res in r.results {
-            out.append("")
-            var title = res.key
-            if res.backend != h.backend { title += "  [\(res.backend.rawValue) backend]" }
-            out += TextLayout.wrap(title, indent: 2)
-            let t = res.time
-            let unit = TextLayout.timeUnit(for: t.mean)
-            let d = TextLayout.decimals(for: t.mean / unit.divisor)
-            func tf(_ v: Double) -> String { Format.fixed(v / unit.divisor, d) }
-            out += TextLayout.fieldLines(label: "time/" + unit.name, labelWidth: 9, fields: [
-                "n \(t.n)", "mean \(tf(t.mean))", "median \(tf(t.median))",
-                "sd \(tf(t.stddev)) (\(TextLayout.percent(t.cv)))", "p99 \(tf(t.p99))",
-                "CI \(tf(t.ci95Low)) .. \(tf(t.ci95High))",
-            ])
-            let g = res.gibPerS
-            let gd = TextLayout.decimals(for: g.mean)
-            var rate = ["\(Format.fixed(g.mean, gd)) GiB/s",
-                        "CI \(Format.fixed(g.ci95Low, gd)) .. \(Format.fixed(g.ci95High, gd))",
-                        "\(TextLayout.compact(res.pagesPerSMean)) pages/s"]
-            if let ratio = res.copyBandwidthRatio { rate.append("copy-bandwidth ratio \(Format.fixed(ratio, 2))") }
-            out += TextLayout.fieldLines(label: "rate", labelWidth: 9, fields: rate)
-            out += TextLayout.fieldLines(label: "check", labelWidth: 9,
-                                         fields: [(res.checkPassed ? "ok" : "FAILED") + (res.checkDetail.isEmpty ? "" : ": " + res.checkDetail)])
-            let counters = res.notableInOrder
-            if !counters.isEmpty {
-                out += TextLayout.fieldLines(label: "per rep", labelWidth: 9,
-                                             fields: counters.map { "\($0.short) \(TextLayout.compact($0.mean))" })
-            }
-            if !res.derived.isEmpty {
-                out += TextLayout.fieldLines(label: "derived", labelWidth: 9,
-                                             fields: res.derived.keys.sorted().map { "\($0) \(Format.fixed(res.derived[$0]!, 3))" })
-            }
-            for note in res.notes {
-                out += TextLayout.fieldLines(label: "note", labelWidth: 9, fields: [note])
-            }
-        }
-        if r.results.isEmpty {
-            out.append("")
-            out.append("No results.")
-        }
-        if !r.skipped.isEmpty {
-            out.append("")
-            out.append("Skipped flows:")
-            for s in r.skipped {
-                let params = s.params.keyValueText
-                out += TextLayout.wrap("  \(s.flow)\(params.isEmpty ? "" : " " + params): \(s.reason)", indent: 4)
-            }
-        }
-        return finish(out)
+extension String {
+    /// Without trailing spaces (a match key of a flow without params ends in one).
+    var trimmingTrailingSpace: String {
+        var s = self
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
     }
 }

@@ -16,6 +16,11 @@ struct ComparisonTests {
         return m.cells[run]
     }
 
+    func test(_ c: Comparison, _ flow: String, run: String = "B") throws -> PairTest {
+        let r = try #require(c.results.first { $0.flow == flow })
+        return try #require(r.tests.first { $0.run == run })
+    }
+
     @Test func significantRegressionIsMarkedAndTimeDirectionIsRight() throws {
         let base = F.record([F.result(meanNs: 1_000_000)])
         let new = F.record([F.result(meanNs: 1_100_000)])        // 10% slower
@@ -23,7 +28,15 @@ struct ComparisonTests {
         let t = try cell(c, "migrate-to-dev", "time", run: 1)
         #expect(t.significant && t.verdict == "worse")
         #expect(abs(t.changePct! - 10) < 0.01)
-        #expect(t.p! < 1e-6)
+        let test = try test(c, "migrate-to-dev")
+        #expect(test.p! < 1e-5 && test.q! < 1e-5 && test.verdict == "worse")
+        // The fixture repeats 8 offsets, so its samples tie: normal U.
+        // SciPy 1.17.1: scipy.stats.mannwhitneyu(a, b, alternative='two-sided',
+        // method='asymptotic').pvalue with a, b = ReportFixtures.samples(...)
+        // rebuilt in Python: 1.4912958848212399e-06. p is the larger one.
+        #expect(test.mannWhitney?.method == .normal)
+        #expect(abs(test.mannWhitney!.p - 1.4912958848212399e-06) < 1e-9 * 1.5e-6)
+        #expect(test.p == test.mannWhitney!.p)
         let g = try cell(c, "migrate-to-dev", "throughput", run: 1)
         #expect(g.significant && g.verdict == "worse" && g.changePct! < 0)
         let text = TextExporter().render(c)
@@ -46,19 +59,47 @@ struct ComparisonTests {
         #expect(text.contains("*  -20.00%*") || text.contains("* -20.00%*"))
     }
 
-    @Test func noisyResultIsNeverAChange() throws {
-        let base = F.record([F.result(meanNs: 1_000_000, spread: 0.3)])
-        let new = F.record([F.result(meanNs: 2_000_000, spread: 0.01)])
+    /// The 6.1 -> 6.12 shape from issue 9: a 4x slowdown at p < 0.0001
+    /// that printed as "not significant" because one run's CV passed 10%.
+    @Test func fourfoldSlowdownWithOneRunAtFifteenPercentCVIsCalled() throws {
+        // Fixture offsets have sample sd 1/sqrt(2) over 16 samples, so
+        // spread 0.15 * sqrt(2) gives a CV of 15%.
+        let base = F.record([F.result(meanNs: 1_000_000, spread: 0.15 * 2.0.squareRoot())])
+        let new = F.record([F.result(meanNs: 4_000_000, spread: 0.01)])
         let c = try compare([base, new], CompareOptions(failOnRegressionPct: 5))
         let r = try #require(c.results.first)
+        let cvA = try #require(r.metrics[0].cells[0].cv)
+        #expect(abs(cvA - 0.15) < 0.001, "CV \(cvA)")
         #expect(r.noisy)
+        let test = try test(c, "migrate-to-dev")
+        #expect(test.noisy && test.welch!.p < 0.0001 && test.mannWhitney!.p < 0.0001)
+        #expect(test.changeInSD! > 1)
         let t = try cell(c, "migrate-to-dev", "time", run: 1)
-        #expect(!t.significant && t.verdict == "noisy")
-        #expect(c.gate?.failed == false)
+        #expect(t.significant && t.verdict == "worse", "\(t.verdict)")
+        #expect(abs(t.changePct! - 300) < 0.5)
+        #expect(c.gate?.failed == true)
         let text = TextExporter().render(c)
         #expect(text.contains("NOISY"))
-        #expect(text.contains("( 100.00%)"))
-        #expect(!text.contains("*"  + " 100.00%*"))
+        #expect(text.contains("* 300.0") || text.contains("* 299.9"), "\(text)")
+        #expect(F.overlong(text).isEmpty)
+    }
+
+    /// Noise still guards small changes: in a run with CV 15%, a 5% change
+    /// that both tests detect (n = 400) is smaller than the spread and not
+    /// called.
+    @Test func changeSmallerThanTheSpreadOfANoisyRunIsNotCalled() throws {
+        let base = F.record([F.result(meanNs: 1_000_000, spread: 0.15 * 2.0.squareRoot(), n: 400, counters: false)])
+        let new = F.record([F.result(meanNs: 1_050_000, spread: 0.15 * 2.0.squareRoot(), n: 400, counters: false)])
+        let c = try compare([base, new], CompareOptions(failOnRegressionPct: 1))
+        let test = try test(c, "migrate-to-dev")
+        #expect(test.noisy && test.q! <= 0.05, "q \(String(describing: test.q))")
+        #expect(test.changeInSD! < 1)
+        let t = try cell(c, "migrate-to-dev", "time", run: 1)
+        #expect(!t.significant && t.verdict == "noisy")
+        #expect(c.multipleTesting.discoveries == 1 && c.multipleTesting.called == 0)
+        #expect(c.gate?.failed == false)
+        let text = TextExporter().render(c)
+        #expect(text.contains("(   5.00%)") || text.contains("(   4.99%)") || text.contains("(   5.01%)"), "\(text)")
     }
 
     @Test func gateFailsOnlyBeyondThreshold() throws {
@@ -82,16 +123,27 @@ struct ComparisonTests {
         let new = F.record([F.result(meanNs: 2_000_000, n: 5)])
         let c = try compare([base, new], CompareOptions(failOnRegressionPct: 1))
         let t = try cell(c, "migrate-to-dev", "time", run: 1)
-        #expect(t.verdict == "untestable" && t.p == nil && !t.significant)
+        let test = try test(c, "migrate-to-dev")
+        #expect(t.verdict == "untestable" && test.p == nil && test.q == nil && test.welch == nil && !t.significant)
         #expect(c.gate?.failed == false)
-        #expect(TextExporter().render(c).contains("n/a"))
+        #expect(c.multipleTesting.tests == 0)
+        // n = 1: spread, CI and p are n/a (nil), never 0.
+        let baseCell = try #require(c.results.first?.metrics.first?.cells.first)
+        #expect(baseCell.n == 1 && baseCell.stddev == nil && baseCell.cv == nil)
+        #expect(t.changeCI95Low == nil && t.changeCI95High == nil)
+        let text = TextExporter().render(c)
+        #expect(text.contains("untestable: fewer than 2 samples (t, df, p n/a)"))
+        let rowA = try #require(text.split(separator: "\n").first { $0.hasPrefix("  time/") })
+        #expect(rowA.hasSuffix("n/a"), "\(rowA)")
+        let json = try JSONExporter().render(c)
+        #expect(!json.contains("\"stddev\" : 0,"))
     }
 
     @Test func identicalRunsAreNoChange() throws {
         let base = F.record([F.result(meanNs: 1_000_000, spread: 0)])
         let c = try compare([base, base])
         let t = try cell(c, "migrate-to-dev", "time", run: 1)
-        #expect(t.p == 1 && t.changePct == 0 && t.verdict == "no change")
+        #expect(try test(c, "migrate-to-dev").p == 1 && t.changePct == 0 && t.verdict == "no change")
     }
 
     @Test func unmatchedResultsAreListedPerFile() throws {
@@ -206,5 +258,30 @@ struct ComparisonTests {
         let c = try compare([a, b], CompareOptions(failOnRegressionPct: 0))
         let text = TextExporter().render(c)
         #expect(F.overlong(text).isEmpty, "\(F.overlong(text))")
+    }
+
+    /// Float samples reach compare unrounded (see
+    /// StatisticsTests.subNanosecondDifferencesSurvive for the SciPy calls):
+    /// Welch p 9.08772016332229e-06 and U p 9.362897688711374e-05 on the
+    /// floats, Welch p 0.000158 had they been rounded to integer ns.
+    @Test func subNanosecondSamplesArriveThroughTheFile() throws {
+        let off = F.offsets
+        let a = (0..<16).map { 300.2 + 0.3 * off[$0 % 8] }
+        let b = (0..<16).map { 300.6 + 0.3 * off[($0 + 3) % 8] }
+        func close(_ x: Double, _ e: Double, rel: Double) { #expect(abs(x - e) <= rel * abs(e), "got \(x), expected \(e)") }
+
+        let ra = FlowResult(flow: "snapshot", params: ["size": "4K"], backend: .kernel, bytesPerOp: 4096, pagesPerOp: 1,
+                            warmup: 0, samplesNs: a)
+        let rb = FlowResult(flow: "snapshot", params: ["size": "4K"], backend: .kernel, bytesPerOp: 4096, pagesPerOp: 1,
+                            warmup: 0, samplesNs: b)
+        let dir = ReportFixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pa = ReportFixtures.write(ReportFixtures.record([ra]), "a.json", in: dir)
+        let pb = ReportFixtures.write(ReportFixtures.record([rb]), "b.json", in: dir)
+        let c = try Comparison.build(try RunReader.load([pa, pb]), options: CompareOptions())
+        let t = try #require(c.results.first?.tests.first)
+        close(t.welch!.p, 9.08772016332229e-06, rel: 1e-7)
+        close(t.mannWhitney!.p, 9.362897688711374e-05, rel: 1e-10)
+        #expect(t.verdict == "worse")
     }
 }

@@ -1,0 +1,37 @@
+/// What `compare` is asked to do beyond the files.
+public struct CompareOptions: Sendable {
+    /// The false discovery rate: a change is called when its
+    /// Benjamini-Hochberg q (over every test of the comparison) is at most
+    /// this.
+    public var alpha: Double = 0.05
+    /// A run whose coefficient of variation exceeds this is NOISY: a change
+    /// against it is called only when it is also larger than the larger of
+    /// the two standard deviations.
+    public var noiseCV: Double = 0.10
+    /// Compare simulated with kernel runs anyway (with a banner).
+    public var allowMixed: Bool = false
+    /// Fail (exit 1) when a significant regression exceeds this many
+    /// percent on any metric.
+    public var failOnRegressionPct: Double?
+    /// Let simulated results trip the regression gate (by default they
+    /// never do: simulated numbers are not kernel numbers).
+    public var gateSimulated: Bool = false
+
+    public init(alpha: Double = 0.05, noiseCV: Double = 0.10, allowMixed: Bool = false, failOnRegressionPct: Double? = nil,
+                gateSimulated: Bool = false) {
+        self.alpha = alpha
+        self.noiseCV = noiseCV
+        self.allowMixed = allowMixed
+        self.failOnRegressionPct = failOnRegressionPct
+        self.gateSimulated = gateSimulated
+    }
+
+    /// Throws a usage error for values that make no sense.
+    public func validate() throws {
+        guard alpha > 0, alpha < 1 else { throw HMMBenchError.usage("--alpha must be between 0 and 1 (got \(alpha))") }
+        guard noiseCV >= 0, noiseCV.isFinite else { throw HMMBenchError.usage("--noise-cv must be 0 or more (got \(noiseCV))") }
+        if let p = failOnRegressionPct, !(p >= 0 && p.isFinite) {
+            throw HMMBenchError.usage("--fail-on-regression must be a percentage of 0 or more (got \(p))")
+        }
+    }
+}
