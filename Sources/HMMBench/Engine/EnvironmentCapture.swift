@@ -8,8 +8,22 @@ public enum EnvironmentCapture {
             backend: selection.mirror.kind, uapi: selection.mirror.uapi.name,
             virtualization: SystemFacts.virtualization(), kernel: SystemFacts.kernel(), cpu: SystemFacts.cpu(),
             thp: SystemFacts.thp(), hugetlb: SystemFacts.hugetlb(), numa: selection.migrator.topology,
-            devices: selection.mirror.devices(), hmmbenchVersion: HMMBenchVersion.string,
+            devices: recordedDevices(selection.mirror), hmmbenchVersion: HMMBenchVersion.string,
             commandLine: commandLine, hostname: SystemFacts.hostname(), pinnedCPU: pinnedCPU)
+    }
+
+    /// The devices as a run record states them: a simulated backend's
+    /// devices are `simulated`, never `present` (no device node was used,
+    /// so the record never claims hardware).
+    public static func recordedDevices(_ mirror: MirrorBackend) -> [DeviceDescriptor] {
+        let devices = mirror.devices()
+        guard mirror.kind == .simulated else { return devices }
+        return devices.map { d in
+            var r = d
+            r.simulated = d.present
+            r.present = false
+            return r
+        }
     }
 
     /// Now, as ISO 8601 UTC ("2026-11-21T12:49:25Z").

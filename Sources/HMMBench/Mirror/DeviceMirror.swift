@@ -14,12 +14,30 @@ public struct DeviceDescriptor: Codable, Equatable, Sendable {
     public var path: String
     public var memory: DeviceMemoryKind
     public var present: Bool
+    /// In a run record: the simulator stood in for this device (`present`
+    /// is then false: no device node was used). False in files written
+    /// before the field existed.
+    public var simulated: Bool
 
-    public init(index: Int, path: String? = nil, memory: DeviceMemoryKind? = nil, present: Bool) {
+    public init(index: Int, path: String? = nil, memory: DeviceMemoryKind? = nil, present: Bool, simulated: Bool = false) {
         self.index = index
         self.path = path ?? "/dev/hmm_dmirror\(index)"
         self.memory = memory ?? (index < 2 ? .private : .coherent)
         self.present = present
+        self.simulated = simulated
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case index, path, memory, present, simulated
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        index = try c.decode(Int.self, forKey: .index)
+        path = try c.decode(String.self, forKey: .path)
+        memory = try c.decode(DeviceMemoryKind.self, forKey: .memory)
+        present = try c.decode(Bool.self, forKey: .present)
+        simulated = try c.decodeIfPresent(Bool.self, forKey: .simulated) ?? false
     }
 
     /// Devices 0 and 1 are private, 2 and 3 coherent (test_hmm's layout).
