@@ -16,18 +16,27 @@ struct CompareAndReportTests {
 
     /// A copy of `path` with every sample multiplied by `factor` and the
     /// backend replaced, to make a known regression or a mixed pair.
-    static func variant(_ path: String, name: String, factor: Double? = nil, backend: String? = nil) throws -> String {
+    /// With `fixed`, every result's samples are replaced by five fixed
+    /// values (times `factor`), so the comparison does not depend on how
+    /// noisy the simulator was this time.
+    static func variant(_ path: String, name: String, factor: Double? = nil, backend: String? = nil,
+                        fixed: Bool = false) throws -> String {
         var obj = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
         if let backend {
             var env = obj["environment"] as! [String: Any]
             env["backend"] = backend
             obj["environment"] = env
         }
-        if factor != nil || backend != nil {
+        if factor != nil || backend != nil || fixed {
             obj["results"] = (obj["results"] as! [[String: Any]]).map { r in
                 var r = r
                 if let backend { r["backend"] = backend }
-                if let factor {
+                if fixed {
+                    var stats = r["stats"] as! [String: Any]
+                    stats["n"] = 5
+                    r["stats"] = stats
+                    r["samples_ns"] = [100_000.0, 101_000, 99_000, 100_500, 99_500].map { $0 * (factor ?? 1) }
+                } else if let factor {
                     // Stats must match the samples: keep them only as n (the reader checks n).
                     r["samples_ns"] = (r["samples_ns"] as! [NSNumber]).map { $0.doubleValue * factor }
                 }
@@ -70,19 +79,22 @@ struct CompareAndReportTests {
     }
 
     @Test func regressionGateExitsOneOnlyForASignificantRegression() throws {
-        let slow = try Self.variant(Self.runs.0, name: "cmp-slow.json", factor: 2.0)
+        // Five fixed samples a result, all twice as slow: exact U p = 2/252
+        // for each of the two results, well inside Benjamini-Hochberg at 0.05.
+        let base = try Self.variant(Self.runs.0, name: "cmp-base.json", fixed: true)
+        let slow = try Self.variant(Self.runs.0, name: "cmp-slow.json", factor: 2.0, fixed: true)
         // Simulated runs only: the gate says why it does not apply, exit 0.
-        let sim = try CLI.run(["compare", Self.runs.0, slow, "--fail-on-regression", "5", "--noise-cv", "10"])
+        let sim = try CLI.run(["compare", base, slow, "--fail-on-regression", "5"])
         #expect(sim.status == 0, "\(sim.stdout)\(sim.stderr)")
-        #expect(sim.stdout.contains("not applied: every run is simulated"), "\(sim.stdout)")
+        #expect(sim.stdout.contains("): not applied\n  every run is simulated"), "\(sim.stdout)")
         #expect(sim.stdout.contains("not counted (simulated)"))
-        let gate = try CLI.run(["compare", Self.runs.0, slow, "--fail-on-regression", "5", "--noise-cv", "10", "--gate-simulated"])
+        let gate = try CLI.run(["compare", base, slow, "--fail-on-regression", "5", "--gate-simulated"])
         #expect(gate.status == 1, "\(gate.stdout)\(gate.stderr)")
         #expect(gate.stdout.contains("*") && gate.stdout.contains("FAIL"))
         // The same regression on kernel numbers fails the gate by default.
-        let kernelBase = try Self.variant(Self.runs.0, name: "cmp-kbase.json", backend: "kernel")
-        let kernelSlow = try Self.variant(Self.runs.0, name: "cmp-kslow.json", factor: 2.0, backend: "kernel")
-        let kernel = try CLI.run(["compare", kernelBase, kernelSlow, "--fail-on-regression", "5", "--noise-cv", "10"])
+        let kernelBase = try Self.variant(Self.runs.0, name: "cmp-kbase.json", backend: "kernel", fixed: true)
+        let kernelSlow = try Self.variant(Self.runs.0, name: "cmp-kslow.json", factor: 2.0, backend: "kernel", fixed: true)
+        let kernel = try CLI.run(["compare", kernelBase, kernelSlow, "--fail-on-regression", "5"])
         #expect(kernel.status == 1, "\(kernel.stdout)\(kernel.stderr)")
         let same = try CLI.run(["compare", kernelBase, kernelBase, "--fail-on-regression", "5"])
         #expect(same.status == 0, "\(same.stderr)")

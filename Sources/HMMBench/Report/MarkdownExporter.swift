@@ -91,7 +91,7 @@ public struct MarkdownExporter: ReportExporter {
         }
         if let g = c.gate {
             let limit = Format.fixed(g.thresholdPct, 2) + "%"
-            let state = g.failed ? "FAIL" : (g.note?.hasPrefix("not applied") == true ? "not applied" : "pass")
+            let state = g.state
             out += ["", "Regression gate (`--fail-on-regression \(limit)`): **\(state)**"]
             if let note = g.note { out += ["", note] }
             if g.failed {

@@ -8,6 +8,9 @@ public struct RegressionGate: Codable, Equatable, Sendable {
     public var regressions: [GateHit]
     /// Regressions on simulated results that did not count.
     public var ignored: [GateHit]
+    /// False when no result could be gated (every run simulated, without
+    /// --gate-simulated): the gate then neither passes nor fails.
+    public var applied: Bool
     /// Why some or all results were not gated; nil when all were.
     public var note: String?
     public var failed: Bool { !regressions.isEmpty }
@@ -31,21 +34,27 @@ public struct RegressionGate: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case thresholdPct = "threshold_pct"
-        case regressions, ignored, note, failed
+        case regressions, ignored, applied, note, failed
     }
 
-    public init(thresholdPct: Double, regressions: [GateHit], ignored: [GateHit] = [], note: String? = nil) {
+    public init(thresholdPct: Double, regressions: [GateHit], ignored: [GateHit] = [], applied: Bool = true,
+                note: String? = nil) {
         self.thresholdPct = thresholdPct
         self.regressions = regressions
         self.ignored = ignored
+        self.applied = applied
         self.note = note
     }
+
+    /// "FAIL", "pass" or "not applied".
+    public var state: String { failed ? "FAIL" : applied ? "pass" : "not applied" }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         thresholdPct = try c.decode(Double.self, forKey: .thresholdPct)
         regressions = try c.decode([GateHit].self, forKey: .regressions)
         ignored = try c.decodeIfPresent([GateHit].self, forKey: .ignored) ?? []
+        applied = try c.decodeIfPresent(Bool.self, forKey: .applied) ?? true
         note = try c.decodeIfPresent(String.self, forKey: .note)
     }
 
@@ -54,6 +63,7 @@ public struct RegressionGate: Codable, Equatable, Sendable {
         try c.encode(thresholdPct, forKey: .thresholdPct)
         try c.encode(regressions, forKey: .regressions)
         try c.encode(ignored, forKey: .ignored)
+        try c.encode(applied, forKey: .applied)
         try c.encodeIfPresent(note, forKey: .note)
         try c.encode(failed, forKey: .failed)
     }
@@ -77,13 +87,14 @@ public struct RegressionGate: Codable, Equatable, Sendable {
             }
         }
         var note: String?
-        if allRunsSimulated && !gateSimulated {
-            note = "not applied: every run is simulated, and simulated numbers are not kernel numbers "
+        let applied = !(allRunsSimulated && !gateSimulated)
+        if !applied {
+            note = "every run is simulated, and simulated numbers are not kernel numbers "
                 + "(--gate-simulated applies it anyway)"
         } else if ungated > 0 {
             note = "\(ungated) simulated result(s) not gated: simulated numbers are not kernel numbers "
                 + "(--gate-simulated gates them too)"
         }
-        return RegressionGate(thresholdPct: thresholdPct, regressions: hits, ignored: ignored, note: note)
+        return RegressionGate(thresholdPct: thresholdPct, regressions: hits, ignored: ignored, applied: applied, note: note)
     }
 }

@@ -148,7 +148,7 @@ public struct TextExporter: ReportExporter {
     func gateLines(_ g: RegressionGate) -> [String] {
         var out = [""]
         let limit = Format.fixed(g.thresholdPct, 2) + "%"
-        let state = g.failed ? "FAIL" : (g.note?.hasPrefix("not applied") == true ? "not applied" : "pass")
+        let state = g.state
         out.append("Regression gate (--fail-on-regression \(limit)): \(state)")
         if let note = g.note { out += TextLayout.wrap("  " + note, indent: 4) }
         for h in g.regressions {

@@ -61,4 +61,44 @@ struct RunReportTests {
         let text = TextExporter().render(RunReport(F.loaded(F.record([], complete: false), "empty.json")))
         #expect(text.contains("No results.") && text.contains("INCOMPLETE"))
     }
+
+    /// Failures and skips get a row each, with the reason, in every format.
+    @Test func failedAndSkippedEntriesGetARow() throws {
+        var rec = F.record([F.result(meanNs: 1e6)],
+                           skipped: [SkippedFlow(flow: "exclusive", params: ["size": "2M"], reason: "uapi 5.8 has no HMM_DMIRROR_EXCLUSIVE")])
+        rec.failed = [FailedFlow(flow: "migrate-to-dev", params: ["size": "64K"], stage: .measure,
+                                 reason: "HMM_DMIRROR_MIGRATE_TO_DEV on /dev/hmm_dmirror0: EINVAL (Invalid argument)",
+                                 errno: 22, samplesNs: [1000, 1100])]
+        let r = RunReport(F.loaded(rec, "f.json"))
+        #expect(r.failed.count == 1 && r.skipped.count == 1)
+        let text = TextExporter().render(r)
+        #expect(F.overlong(text).isEmpty)
+        #expect(text.contains("1 results, 1 failed, 1 skipped"))
+        #expect(text.contains("Failed flows:") && text.contains("migrate-to-dev size=64K: measure, EINVAL: HMM_DMIRROR"))
+        #expect(text.contains("(2 repetitions"))
+        #expect(text.contains("Skipped flows:") && text.contains("exclusive size=2M: uapi 5.8"))
+        let md = MarkdownExporter().render(r)
+        #expect(md.contains("`migrate-to-dev size=64K`: **failed** (measure, EINVAL)"))
+        #expect(md.contains("`exclusive size=2M`: uapi 5.8"))
+        let csv = ExporterTests.parseCSV(CSVExporter().render(r))
+        let outcome = try #require(csv[0].firstIndex(of: "outcome"))
+        #expect(csv.dropFirst().map { $0[outcome] } == ["result", "failed", "skipped"])
+        #expect(csv.allSatisfy { $0.count == csv[0].count })
+        #expect(csv[2].last?.hasPrefix("HMM_DMIRROR_MIGRATE_TO_DEV") == true && csv[2].contains("EINVAL"))
+        let json = try JSONExporter().render(r)
+        #expect(json.contains("\"errno_name\" : \"EINVAL\"") && json.contains("\"kind\" : \"skipped\""))
+    }
+
+    /// n = 1: nothing about the spread is known; n/a, never 0.
+    @Test func singleSampleShowsNA() throws {
+        let r = RunReport(F.loaded(F.record([F.result(meanNs: 1e6, n: 1)]), "one.json"))
+        let t = try #require(r.results.first?.time)
+        #expect(t.n == 1 && t.stddev == nil && t.cv == nil && t.ci95Low == nil && t.ci95High == nil)
+        let text = TextExporter().render(r)
+        #expect(text.contains("sd n/a") && text.contains("CI n/a"))
+        #expect(!text.contains("sd 0"))
+        let json = try JSONExporter().render(r)
+        #expect(!json.contains("\"stddev\"") && !json.contains("\"ci95_low\""))
+        #expect(MarkdownExporter().render(r).contains("| n/a |"))
+    }
 }

@@ -73,4 +73,27 @@ struct SVGPlotTests {
             try FileManager.default.copyItem(atPath: png, toPath: keep)
         }
     }
+
+    /// Each series carries its backend; failed and skipped entries are
+    /// listed under their panel, or at the end when nothing was plotted
+    /// for their flow.
+    @Test func seriesBackendsAndOutcomeNotes() throws {
+        var b = F.record(F.sweep(scale: 0.8), environment: F.environment(kernel: "6.13.0"))
+        b.results.removeLast()
+        b.failed = [FailedFlow(flow: "migrate-to-dev", params: ["size": "16M", "mapping": "anon"], stage: .measure,
+                               reason: "ioctl: EINVAL (Invalid argument)", errno: 22)]
+        b.skipped = [SkippedFlow(flow: "exclusive", params: ["size": "2M"], reason: "uapi 5.8 lacks it")]
+        let a = F.record(F.sweep() + [F.result("numa-move-pages", meanNs: 1e6, backend: .simulated)])
+        let plot = try SVGPlot(runs: [F.loaded(a, "a.json"), F.loaded(b, "b.json")])
+        let mig = try #require(plot.panels.first { $0.title == "migrate-to-dev mapping=anon" })
+        #expect(mig.series.map(\.label) == ["A kernel", "B kernel"])
+        #expect(mig.notes == ["B size=16M: FAILED (measure, EINVAL): ioctl: EINVAL (Invalid argument)"])
+        let numa = try #require(plot.panels.first { $0.title.hasPrefix("numa-move-pages") })
+        #expect(numa.series.map(\.label) == ["A simulated"])
+        #expect(plot.unplotted == ["B exclusive size=2M: skipped: uapi 5.8 lacks it"])
+        let svg = plot.render()
+        #expect(svg.contains(">A simulated<") && svg.contains(">B kernel<"))
+        #expect(svg.contains("FAILED (measure, EINVAL)") && svg.contains("skipped: uapi 5.8 lacks it"))
+        #expect(svg.contains("height=\"\(plot.height)\""))
+    }
 }

@@ -39,4 +39,24 @@ struct SimulatedResultGateTests {
         #expect(rows.count > 2)
         #expect(Set(rows).count == 1, "\(rows)")
     }
+
+    /// Every run simulated: the gate does not apply and says why, unless
+    /// --gate-simulated.
+    @Test func simulatedOnlyComparisonDoesNotApplyTheGate() throws {
+        let env = ReportFixtures.environment(backend: .simulated)
+        let base = ReportFixtures.record([ReportFixtures.result(meanNs: 1_000_000, backend: .simulated)], environment: env)
+        let slow = ReportFixtures.record([ReportFixtures.result(meanNs: 2_000_000, backend: .simulated)], environment: env)
+        let runs = [ReportFixtures.loaded(base, "a.json"), ReportFixtures.loaded(slow, "b.json")]
+        let c = try Comparison.build(runs, options: CompareOptions(failOnRegressionPct: 5))
+        let g = try #require(c.gate)
+        #expect(!g.applied && !g.failed && g.state == "not applied")
+        #expect(g.ignored.map(\.metric).sorted() == ["throughput", "time"])
+        #expect(g.note?.contains("every run is simulated") == true)
+        let text = TextExporter().render(c)
+        #expect(text.contains("Regression gate (--fail-on-regression 5.00%): not applied"))
+        #expect(text.contains("not counted (simulated)"))
+        let forced = try Comparison.build(runs, options: CompareOptions(failOnRegressionPct: 5, gateSimulated: true))
+        #expect(forced.gate?.applied == true && forced.gate?.failed == true)
+        #expect(forced.gate?.ignored.isEmpty == true)
+    }
 }
