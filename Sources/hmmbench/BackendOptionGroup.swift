@@ -1,8 +1,8 @@
 import ArgumentParser
 import HMMBench
 
-/// `--backend`, `--uapi`, `--uapi-table`, `--nodes`: shared by every
-/// command that runs something.
+/// `--backend`, `--uapi`, `--uapi-table`, `--sim-profile`, `--nodes`:
+/// shared by every command that runs something.
 struct BackendOptionGroup: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Backend: auto, kernel or sim.", discussion: """
         auto uses the kernel driver when /dev/hmm_dmirror0 exists and the simulator \
@@ -31,6 +31,21 @@ struct BackendOptionGroup: ParsableArguments {
         valueName: "op=nr,..."))
     var uapiTable: String?
 
+    @Option(name: .customLong("sim-profile"), help: ArgumentHelp(
+        "Kernel generation the simulator behaves as (default: from uname -r).",
+        discussion: """
+        Behaviour changed between kernels without a uapi change, so the simulator \
+        has a profile per generation: 6.1 (6.1-6.14, and older kernels: the model \
+        checked against the real 6.1.192 module), 6.15 (6.15-6.18: EXCLUSIVE works \
+        on THP, EOPNOTSUPP for shared, file and hugetlb, EFAULT for read-only, \
+        PROT_NONE and unmapped), 6.19 (6.19 and later: device-private THP stays \
+        huge, FLAGS, 32-page fault batches). Chosen from the release like --uapi \
+        (from --uapi's generation when it is not the release's); give it for a \
+        backported or patched kernel. Only for --backend sim (or auto without the \
+        driver); probe and the run record say which profile ran.
+        """, valueName: "6.1|6.15|6.19"))
+    var simProfile: String?
+
     @Option(name: .long, help: ArgumentHelp("Simulated NUMA node count (forces the simulated topology).", valueName: "N"))
     var nodes: Int?
 
@@ -39,6 +54,7 @@ struct BackendOptionGroup: ParsableArguments {
             throw HMMBenchError.usage("unknown backend '\(backend)'", hint: "one of auto, kernel, sim")
         }
         return BackendOptions(choice: choice, uapi: try uapi.map(UAPIGeneration.parse),
-                              uapiTable: uapiTable, simulatedNodes: nodes)
+                              uapiTable: uapiTable, simulatedNodes: nodes,
+                              simProfile: try simProfile.map(SimulatorProfile.parse))
     }
 }

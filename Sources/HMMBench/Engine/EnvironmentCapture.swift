@@ -9,7 +9,8 @@ public enum EnvironmentCapture {
             virtualization: SystemFacts.virtualization(), kernel: SystemFacts.kernel(), cpu: SystemFacts.cpu(),
             thp: SystemFacts.thp(), hugetlb: SystemFacts.hugetlb(), numa: selection.migrator.topology,
             devices: recordedDevices(selection.mirror), hmmbenchVersion: HMMBenchVersion.string,
-            commandLine: commandLine, hostname: SystemFacts.hostname(), pinnedCPU: pinnedCPU)
+            commandLine: commandLine, hostname: SystemFacts.hostname(), pinnedCPU: pinnedCPU,
+            simProfile: (selection.mirror as? SimulatedBackend)?.profile.span)
     }
 
     /// The devices as a run record states them: a simulated backend's

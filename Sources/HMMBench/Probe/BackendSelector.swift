@@ -22,17 +22,22 @@ public struct BackendOptions: Sendable {
     public var simulatedNodes: Int?
     /// Where device nodes live (tests).
     public var deviceDirectory: String
-    /// Kernel release to choose the uapi from (tests); nil: uname -r.
+    /// Kernel release to choose the uapi and simulator profile from
+    /// (tests); nil: uname -r.
     public var release: String?
+    /// `--sim-profile`: the simulated driver's behaviour generation.
+    public var simProfile: SimulatorProfile?
 
     public init(choice: BackendChoice = .auto, uapi: UAPIGeneration? = nil, uapiTable: String? = nil,
-                simulatedNodes: Int? = nil, deviceDirectory: String = "/dev", release: String? = nil) {
+                simulatedNodes: Int? = nil, deviceDirectory: String = "/dev", release: String? = nil,
+                simProfile: SimulatorProfile? = nil) {
         self.choice = choice
         self.uapi = uapi
         self.uapiTable = uapiTable
         self.simulatedNodes = simulatedNodes
         self.deviceDirectory = deviceDirectory
         self.release = release
+        self.simProfile = simProfile
     }
 }
 
@@ -48,6 +53,8 @@ public struct BackendSelection {
     public var numaReason: String
     /// Lines to print on stderr before running (the simulator announces itself).
     public var notices: [String]
+    /// How the simulator's profile was chosen (nil on the kernel backend).
+    public var simProfileReason: String? = nil
 }
 
 /// Chooses the backends from the options and what is on this box.
@@ -74,6 +81,25 @@ public enum BackendSelector {
         return (UAPIGeneration.v6_1.table, "release \(release) unknown; simulating \(UAPIGeneration.v6_1.span)")
     }
 
+    /// The simulator's behaviour profile: `--sim-profile`, else the one of
+    /// the release; when `--uapi` names another generation than the
+    /// release's, the profile of that generation's first release.
+    public static func simulatorProfile(_ o: BackendOptions, uapi: UAPITable) -> (SimulatorProfile, String) {
+        if let p = o.simProfile { return (p, "--sim-profile \(p.name) (given)") }
+        let release = o.release ?? KernelRelease.running().release
+        let names = SimulatorProfile.all.map(\.name).joined(separator: "|")
+        let override = "override with --sim-profile \(names)"
+        if let g = o.uapi, UAPIGeneration.forRelease(release) != g {
+            let p = SimulatorProfile.forGeneration(g)
+            return (p, "--uapi \(g.span) is not uname -r \(release)'s generation: \(p.span) behaviour; \(override)")
+        }
+        if let p = SimulatorProfile.forRelease(release) {
+            return (p, "uname -r \(release) is in \(p.span); a backported or patched kernel may behave otherwise: \(override)")
+        }
+        let p = uapi.generation.map(SimulatorProfile.forGeneration) ?? .v6_1
+        return (p, "release \(release) unknown: \(p.span) behaviour; \(override)")
+    }
+
     public static func select(_ o: BackendOptions) throws -> BackendSelection {
         if let n = o.simulatedNodes, !(1...64).contains(n) {
             throw HMMBenchError.usage("--nodes \(n) is out of range", hint: "give 1 to 64 simulated nodes")
@@ -84,8 +110,13 @@ public enum BackendSelector {
         let mirror: MirrorBackend
         let reason: String
         var uapiReason: String
+        var simProfileReason: String?
         switch o.choice {
         case .kernel:
+            if let p = o.simProfile {
+                throw HMMBenchError.usage("--sim-profile \(p.name) only applies to the simulator",
+                                          hint: "drop it, or use --backend sim")
+            }
             let (table, why) = try uapiTable(o, forKernel: true)
             uapiReason = why
             try checkOpen(dev0, index: 0)
@@ -97,23 +128,28 @@ public enum BackendSelector {
             try checkOpen(dev0, index: 0)
             mirror = KernelBackend(uapi: table, deviceDirectory: o.deviceDirectory)
             reason = "auto: \(dev0) exists"
+            if let p = o.simProfile {
+                notices.append("hmmbench: --sim-profile \(p.name) ignored: \(dev0) exists, running on the kernel.")
+            }
         case .auto, .sim:
             let (table, why) = try uapiTable(o, forKernel: false)
             uapiReason = why
-            mirror = SimulatedBackend(uapi: table)
+            let (profile, profileWhy) = simulatorProfile(o, uapi: table)
+            simProfileReason = profileWhy
+            mirror = SimulatedBackend(uapi: table, profile: profile)
             if o.choice == .auto {
                 reason = "auto: no \(dev0)"
-                notices.append("hmmbench: no \(dev0): running on the SIMULATED backend; its numbers are not kernel numbers."
+                notices.append("hmmbench: no \(dev0): running on the SIMULATED backend (\(profile.span) behaviour); its numbers are not kernel numbers."
                     + " For the real driver: modprobe test_hmm (CONFIG_TEST_HMM=m), or bench/vm/run.")
             } else {
                 reason = "--backend sim"
-                notices.append("hmmbench: SIMULATED backend: numbers model the driver, they do not measure a kernel.")
+                notices.append("hmmbench: SIMULATED backend (\(profile.span) behaviour): numbers model the driver, they do not measure a kernel.")
             }
         }
         let (migrator, numaReason, numaNotice) = selectMigrator(o, mirrorKind: mirror.kind)
         if let numaNotice { notices.append(numaNotice) }
         return BackendSelection(mirror: mirror, migrator: migrator, uapiReason: uapiReason, reason: reason,
-                                numaReason: numaReason, notices: notices)
+                                numaReason: numaReason, notices: notices, simProfileReason: simProfileReason)
     }
 
     /// Real nodes through libnuma when the box has two or more and the

@@ -20,6 +20,10 @@ public struct ProbeReport: Codable, Sendable {
     public var devices: [DeviceDescriptor]
     /// The simulator's devices, when the simulated backend was chosen.
     public var simulatedDevices: [DeviceDescriptor]?
+    /// The simulator's behaviour generation ("6.19+") and how it was
+    /// chosen, when the simulated backend was chosen.
+    public var simProfile: String?
+    public var simProfileReason: String?
     public var numa: NUMAProbe
     public var thp: THPFacts
     public var hugetlb: HugetlbFacts
@@ -60,6 +64,8 @@ public struct ProbeReport: Codable, Sendable {
         case dmirrorMajor = "dmirror_major"
         case devices
         case simulatedDevices = "simulated_devices"
+        case simProfile = "sim_profile"
+        case simProfileReason = "sim_profile_reason"
         case numa, thp, hugetlb
         case vmstatCounters = "vmstat_counters"
         case missingCounters = "missing_counters"
@@ -98,6 +104,7 @@ public struct ProbeReport: Codable, Sendable {
             uapiOperations: MirrorOperation.allCases.filter { table.supports($0) }.map(\.rawValue),
             kernel: kernel, virtualization: SystemFacts.virtualization(), moduleLoaded: loaded, dmirrorMajor: major,
             devices: real, simulatedDevices: sel.mirror.kind == .simulated ? devices : nil,
+            simProfile: (sel.mirror as? SimulatedBackend)?.profile.span, simProfileReason: sel.simProfileReason,
             numa: NUMAProbe(available: hmmb_numa_available() >= 0, nodes: realNodes,
                             migrator: sel.migrator.kind == .kernel ? "libnuma" : "simulated",
                             migratorReason: sel.numaReason,
@@ -151,6 +158,9 @@ public struct ProbeReport: Codable, Sendable {
         row("config", kernel.configSource == nil ? "not readable (no /proc/config.gz or /boot/config-*)" : cfg.joined(separator: " "))
         for d in devices {
             row("  \(d.path)", d.present ? "present, device-\(d.memory.rawValue)" : "absent (device-\(d.memory.rawValue))")
+        }
+        if let simProfile {
+            row("sim profile", "\(simProfile) (\(simProfileReason ?? "no reason given"))")
         }
         if let sim = simulatedDevices {
             row("  simulated devices", sim.filter(\.present).map { "dmirror\($0.index) (\($0.memory.rawValue))" }.joined(separator: ", "))

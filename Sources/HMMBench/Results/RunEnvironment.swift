@@ -21,10 +21,14 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
     public var pinnedCPU: Int?
     /// NUMA node memory was bound to (`--membind`), if any.
     public var memoryNode: Int?
+    /// The simulator's behaviour generation ("6.1-6.14", "6.15-6.18",
+    /// "6.19+"); nil on the kernel backend and in older records.
+    public var simProfile: String?
 
     public init(backend: BackendKind, uapi: String, virtualization: String, kernel: KernelFacts, cpu: CPUFacts,
                 thp: THPFacts, hugetlb: HugetlbFacts, numa: NUMATopology, devices: [DeviceDescriptor],
-                hmmbenchVersion: String, commandLine: [String], hostname: String, pinnedCPU: Int? = nil) {
+                hmmbenchVersion: String, commandLine: [String], hostname: String, pinnedCPU: Int? = nil,
+                simProfile: String? = nil) {
         self.backend = backend
         self.uapi = uapi
         self.virtualization = virtualization
@@ -38,6 +42,7 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
         self.commandLine = commandLine
         self.hostname = hostname
         self.pinnedCPU = pinnedCPU
+        self.simProfile = simProfile
     }
 
     enum CodingKeys: String, CodingKey {
@@ -47,6 +52,7 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
         case hostname
         case pinnedCPU = "pinned_cpu"
         case memoryNode = "memory_node"
+        case simProfile = "sim_profile"
     }
 }
 
