@@ -55,8 +55,8 @@ struct ConformanceCommand: ParsableCommand {
             if backendOptions.backend == "kernel" {
                 throw HMMBenchError.usage("--against runs the simulator; it cannot be combined with --backend kernel")
             }
-            let (comparison, simulated) = try ConformanceComparison.simulator(against: against, scenarios: set,
-                                                                               onlyChosen: only != nil)
+            let (comparison, simulated) = try ConformanceComparison.simulator(
+                against: against, scenarios: set, onlyChosen: only != nil, profile: try backendOptions.options().simProfile)
             if let out { try simulated.write(to: out) }
             if json {
                 print(String(decoding: try comparison.encoded(), as: UTF8.self))

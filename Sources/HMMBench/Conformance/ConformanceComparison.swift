@@ -45,7 +45,12 @@ public struct ConformanceComparison: Equatable, Sendable {
         }
         let realNames = Set(real.scenarios.map(\.name))
         for s in simulated.scenarios where !realNames.contains(s.name) {
-            entries.append(Entry(scenario: s.name, verdict: .different(["missing from the real report"])))
+            // A scenario the simulator skipped too (its uapi lacks the
+            // operation) cannot differ.
+            let verdict: Verdict = s.status == .skipped
+                ? .skipped("not in the real report; simulated: " + strip(s.reason))
+                : .different(["missing from the real report"])
+            entries.append(Entry(scenario: s.name, verdict: verdict))
         }
         return ConformanceComparison(
             entries: entries,
@@ -157,11 +162,12 @@ extension ConformanceComparison {
 
 extension ConformanceComparison {
     /// Runs `scenarios` on a simulator built like the real report's box
-    /// (its uapi table; coherent devices when it had them) and compares.
-    /// With `onlyChosen`, the real report is cut to the same scenarios.
+    /// (its uapi table; coherent devices when it had them; the profile of
+    /// its kernel release unless `profile` is given) and compares. With
+    /// `onlyChosen`, the real report is cut to the same scenarios.
     /// Returns the comparison and the simulator's own report.
-    public static func simulator(against path: String, scenarios: [ConformanceScenario],
-                                 onlyChosen: Bool) throws -> (ConformanceComparison, ConformanceReport) {
+    public static func simulator(against path: String, scenarios: [ConformanceScenario], onlyChosen: Bool,
+                                 profile: SimulatorProfile? = nil) throws -> (ConformanceComparison, ConformanceReport) {
         var real = try ConformanceReport.read(from: path)
         let table: UAPITable
         do {
@@ -169,11 +175,16 @@ extension ConformanceComparison {
         } catch let e as HMMBenchError {
             throw HMMBenchError(.data, "\(path): bad uapi table: \(e.message)")
         }
-        let sim = SimulatedBackend(uapi: table, coherentDevices: real.devices.contains(2) && real.devices.contains(3))
+        let chosen = profile ?? SimulatorProfile.forRelease(real.kernelRelease)
+            ?? table.generation.map(SimulatorProfile.forGeneration) ?? .v6_1
+        let sim = SimulatedBackend(uapi: table, profile: chosen,
+                                   coherentDevices: real.devices.contains(2) && real.devices.contains(3))
         let names = Set(real.scenarios.map(\.name))
         let simulated = ConformanceRunner.run(scenarios.filter { !onlyChosen || names.contains($0.name) }, on: sim,
                                               kernelRelease: "simulated")
         if onlyChosen { real.scenarios = real.scenarios.filter { s in scenarios.contains { $0.name == s.name } } }
-        return (compare(real: real, simulated: simulated), simulated)
+        var comparison = compare(real: real, simulated: simulated)
+        comparison.simulatedLabel += " (profile \(chosen.span))"
+        return (comparison, simulated)
     }
 }

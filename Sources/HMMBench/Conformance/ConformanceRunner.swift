@@ -41,6 +41,10 @@ public enum ConformanceRunner {
                 : "skipped: no device \(missing.map(String.init).joined(separator: ", "))"
             return ConformanceScenarioResult(name: scenario.name, status: .skipped, reason: reason)
         }
+        if let op = scenario.needs, !backend.uapi.supports(op) {
+            return ConformanceScenarioResult(name: scenario.name, status: .skipped,
+                                             reason: "skipped: uapi \(backend.uapi.name) has no \(op.rawValue)")
+        }
         var state = RunState(backend: backend, buffer: buffer, snapshotBuffer: snapshotBuffer)
         defer { state.finish() }
         var steps: [ConformanceStep] = []

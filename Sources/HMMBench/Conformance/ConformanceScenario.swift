@@ -73,11 +73,19 @@ public struct ConformanceScenario: Equatable, Sendable {
     /// Why running this on the real driver can take the kernel down; such
     /// a scenario runs on the kernel only when asked (`--include-hazards`).
     public var kernelHazard: String?
+    /// The operation the scenario is about: without it in the uapi the
+    /// whole scenario is skipped (FLAGS scenarios on 6.1-6.18).
+    public var needs: MirrorOperation?
+    /// Per-generation expectations, where generations differ.
+    public var expectations: [ConformanceExpectation]
 
-    public init(_ name: String, _ summary: String, kernelHazard: String? = nil, _ actions: [ConformanceAction]) {
+    public init(_ name: String, _ summary: String, kernelHazard: String? = nil, needs: MirrorOperation? = nil,
+                expectations: [ConformanceExpectation] = [], _ actions: [ConformanceAction]) {
         self.name = name
         self.summary = summary
         self.kernelHazard = kernelHazard
+        self.needs = needs
+        self.expectations = expectations
         self.actions = actions
     }
 
@@ -87,10 +95,12 @@ public struct ConformanceScenario: Equatable, Sendable {
 
 /// The conformance scenario set: every operation on each mapping kind,
 /// bad arguments, cross-device private and coherent cases, exclusive
-/// access and its revocation, release and close.
+/// access and its revocation, release and close, FLAGS (6.19+); with the
+/// expectations that differ by generation (ConformanceGenerations.swift).
 public enum ConformanceSuite {
-    public static let all: [ConformanceScenario] = kindScenarios() + argumentScenarios() + crossDeviceScenarios()
-        + exclusiveScenarios() + invalidationScenarios() + releaseScenarios()
+    public static let all: [ConformanceScenario] = withGenerationExpectations(
+        kindScenarios() + argumentScenarios() + crossDeviceScenarios() + exclusiveScenarios()
+            + invalidationScenarios() + releaseScenarios() + flagsScenarios())
 
     /// Looks up scenarios by name prefix ("anon-written/", "coherent").
     public static func named(_ prefix: String) -> [ConformanceScenario] {
