@@ -11,7 +11,8 @@ struct SimulatedPage: Equatable {
     var present = false
     /// Maps the 4 KiB zero page (or, with `huge`, the huge zero page).
     var zero = false
-    /// Mapped by a PMD (THP or a 2 MiB hugetlb page).
+    /// Mapped by a PMD (THP or a 2 MiB hugetlb page); on a device, part of
+    /// one huge device folio (6.19 profile).
     var huge = false
     /// The pte (or device-private swap entry) allows writes.
     var writable = false
