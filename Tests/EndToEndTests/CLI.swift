@@ -22,11 +22,15 @@ enum CLI {
         var stderr: String
     }
 
-    /// Runs hmmbench with `args` in the repo root (so bench/suites is found).
-    /// `interruptAfter` sends SIGINT after that many seconds.
-    static func run(_ args: [String], interruptAfter: Double? = nil, environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs hmmbench (or `executable`) with `args` in the repo root (so
+    /// bench/suites is found). `interruptAfter` sends SIGINT after that many
+    /// seconds. Stdout and stderr are drained at the same time, each on its
+    /// own thread: reading one to its end before the other would deadlock as
+    /// soon as the child fills the other pipe (64 KiB on Linux).
+    static func run(_ args: [String], interruptAfter: Double? = nil, environment: [String: String] = [:],
+                    executable: String? = nil) throws -> Outcome {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = args
         p.currentDirectoryURL = repoRoot
         var env = ProcessInfo.processInfo.environment
@@ -36,14 +40,35 @@ enum CLI {
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        let stdout = Drain(out.fileHandleForReading)
+        let stderr = Drain(err.fileHandleForReading)
         if let t = interruptAfter {
             Thread.sleep(forTimeInterval: t)
             kill(p.processIdentifier, SIGINT)
         }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Outcome(status: p.terminationStatus, stdout: String(decoding: stdout.wait(), as: UTF8.self),
+                       stderr: String(decoding: stderr.wait(), as: UTF8.self))
+    }
+
+    /// Reads a pipe to its end on a thread of its own.
+    final class Drain: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var data = Data()
+
+        init(_ handle: FileHandle) {
+            let thread = Thread { [self] in
+                data = handle.readDataToEndOfFile()
+                done.signal()
+            }
+            thread.start()
+        }
+
+        /// Everything the pipe carried, once its writers closed it.
+        func wait() -> Data {
+            done.wait()
+            return data
+        }
     }
 
     static func temporaryFile(_ name: String) -> String {

@@ -112,13 +112,12 @@ struct FlowTests {
         #expect(r.notes.contains { $0.contains("2 reader thread(s)") })
     }
 
-    @Test func suiteSyntaxErrorsNameTheLine() {
+    @Test func suiteSyntaxErrorsNameTheLine() throws {
         #expect(throws: HMMBenchError.self) { try Suite.parse(name: "t", text: "fault-read size") }
-        do {
-            _ = try Suite.parse(name: "t", text: "# x\nfault-read size=2M\nbogus-flow a=b\n")
-        } catch let e as HMMBenchError {
-            #expect(e.message.hasPrefix("suite t line 3: unknown flow 'bogus-flow'"))
-        } catch { Issue.record("\(error)") }
+        let e = try #require(#expect(throws: HMMBenchError.self) {
+            try Suite.parse(name: "t", text: "# x\nfault-read size=2M\nbogus-flow a=b\n")
+        })
+        #expect(e.message.hasPrefix("suite t line 3: unknown flow 'bogus-flow'"), "\(e.message)")
         #expect(throws: HMMBenchError.self) { try Suite.parse(name: "t", text: "# only a comment\n") }
     }
 

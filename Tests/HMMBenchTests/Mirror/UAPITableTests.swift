@@ -96,11 +96,10 @@ struct UAPITableTests {
     @Test func parseGeneration() throws {
         #expect(try UAPIGeneration.parse("5.14") == .v5_14)
         #expect(throws: HMMBenchError.self) { try UAPIGeneration.parse("6.2") }
-        do { _ = try UAPIGeneration.parse("4.0") } catch let e as HMMBenchError {
-            #expect(e.kind == .usage)
-            #expect(e.message.contains("unknown uapi generation '4.0'"))
-            #expect(e.hint?.contains("5.8, 5.14, 6.0, 6.1") == true)
-        }
+        let e = try #require(#expect(throws: HMMBenchError.self) { try UAPIGeneration.parse("4.0") })
+        #expect(e.kind == .usage)
+        #expect(e.message.contains("unknown uapi generation '4.0'"))
+        #expect(e.hint?.contains("5.8, 5.14, 6.0, 6.1") == true)
     }
 
     @Test func explicitTableForPatchedTrees() throws {
