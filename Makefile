@@ -1,7 +1,8 @@
 # hmmbench: two commands for a newcomer.
 #   make bench   installs what is missing, builds, runs the default suite on
 #                the best backend available (see README)
-#   make test    unit, conformance and end-to-end tests
+#   make test    unit, conformance and end-to-end tests, and the test bed's
+#                own tests (bench/vm/tests: no kernel needed)
 .PHONY: bench test build release deps vm-smoke man clean
 
 SUITE   ?= quick
@@ -31,6 +32,7 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	bench/vm/tests/run-all
 
 # The default suite on the best backend: the real driver when this box has
 # /dev/hmm_dmirror0, else a test kernel booted under qemu (bench/vm), else

@@ -41,36 +41,79 @@ hb_elapsed() { awk -v a="$1" -v b="$(hb_now)" 'BEGIN { printf "%.1f", b - a }'; 
 # Is this ELF executable static (no program interpreter)?
 hb_is_static() { ! readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; }
 
-# JSON string escaping for the few strings we emit from shell.
-hb_json_str() {
-  local s=$1
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\t'/\\t}
-  s=${s//$'\r'/}
-  s=${s//$'\n'/\\n}
-  printf '"%s"' "$s"
+# hb_json_get FILE KEY: a top-level value of a JSON object as text (strings
+# bare, true/false/null as JSON); nothing when the file or key is missing.
+# The test bed's JSON files are written by bench/vm/py/jsonfile.
+hb_json_get() {
+  python3 -c '
+import json, sys
+try:
+    v = json.load(open(sys.argv[1]))[sys.argv[2]]
+except Exception:
+    sys.exit(0)
+print(v if isinstance(v, str) else json.dumps(v))
+' "$1" "$2" 2>/dev/null || true
 }
 
-# hb_run_child CMD ARGS...: run CMD in the background and wait for it,
-# passing TERM/HUP/INT on to it, so that killing a script also stops its
-# qemu (bash would otherwise defer the trap until a foreground child ends).
+# ---- children and every exit path ------------------------------------------
+# A script that starts children calls hb_traps first, before any child:
+# INT, TERM and HUP then exit (130, 143, 129) and EXIT runs hb_exit_cleanup,
+# which stops the child hb_run_child is waiting for (its whole process
+# group: make, qemu's timeout, ...) and then the script's own hb_on_exit
+# (if it defines one). Long children run through hb_run_child, in the
+# background, so a signal is acted on at once (bash defers traps while a
+# foreground child runs).
 hb_child_pid=""
-hb_forward() {
-  if [[ -n $hb_child_pid ]]; then
-    kill -TERM "$hb_child_pid" 2>/dev/null || true
-    wait "$hb_child_pid" 2>/dev/null || true
-  fi
-  exit "$1"
+
+hb_traps() {
+  trap hb_exit_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
 }
+
+hb_exit_cleanup() {
+  local rc=$?
+  trap '' INT TERM HUP
+  if [[ -n $hb_child_pid ]]; then
+    hb_kill_group "$hb_child_pid"
+    wait "$hb_child_pid" 2>/dev/null || true
+    hb_child_pid=""
+  fi
+  if declare -F hb_on_exit >/dev/null; then hb_on_exit || true; fi
+  exit "$rc"
+}
+
+# hb_group_alive PGID: does any process of that group still run (zombies,
+# which only wait for their parent to reap them, do not count)?
+hb_group_alive() {
+  ps -e -o pgid=,stat= 2>/dev/null | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
+}
+
+# hb_kill_group PGID: SIGTERM to the whole process group (and to PGID
+# itself, in case it has not made its group yet), up to 5 s to go, then
+# SIGKILL.
+hb_kill_group() {
+  local g=$1 i
+  [[ $g =~ ^[0-9]+$ ]] || return 0
+  kill -TERM -- "-$g" 2>/dev/null || true
+  kill -TERM "$g" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    hb_group_alive "$g" || return 0
+    sleep 0.1
+  done
+  kill -KILL -- "-$g" 2>/dev/null || true
+}
+
+# hb_run_child CMD ARGS...: run CMD in a process group of its own (setsid;
+# a non-interactive script's background child is never a group leader, so
+# setsid does not fork and the group id is the child's pid) and wait for
+# it. Returns CMD's exit code. Needs hb_traps.
 hb_run_child() {
   local rc=0
-  "$@" &
+  setsid "$@" &
   hb_child_pid=$!
-  trap 'hb_forward 143' TERM HUP
-  trap 'hb_forward 130' INT
   wait "$hb_child_pid" || rc=$?
   hb_child_pid=""
-  trap - TERM HUP INT
   return "$rc"
 }
