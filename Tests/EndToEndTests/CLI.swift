@@ -71,9 +71,19 @@ enum CLI {
         }
     }
 
-    static func temporaryFile(_ name: String) -> String {
+    /// This test process's scratch dir, made once and removed when the
+    /// process exits (so test runs do not pile up hmmbench-e2e-PID dirs).
+    static let scratch: URL = {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hmmbench-e2e-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent(name).path
+        atexit {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hmmbench-e2e-\(getpid())")
+            try? FileManager.default.removeItem(at: dir)
+        }
+        return dir
+    }()
+
+    static func temporaryFile(_ name: String) -> String {
+        scratch.appendingPathComponent(name).path
     }
 }
