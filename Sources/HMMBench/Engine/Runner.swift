@@ -157,7 +157,7 @@ public enum Runner {
                                 pagesPerOp: instance.pagesPerOp, warmup: options.warmup, samplesNs: samples,
                                 pagesDone: partial ? pagesDone : nil,
                                 counters: summarize(deltas), check: check, notes: notes)
-        if let bw = context.copyBandwidthGiBps, bw > 0, instance.bytesPerOp > 0, definition.name != "copy-bandwidth" {
+        if let bw = context.copyBandwidthGiBps, bw > 0, instance.bytesPerOp > 0, !definition.providesCeiling {
             result.copyBandwidthRatio = result.throughput.gibPerS.median / bw
         }
         return result

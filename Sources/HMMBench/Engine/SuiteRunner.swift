@@ -56,8 +56,12 @@ public final class StderrProgress: ProgressSink {
     }
 }
 
-/// Runs a list of flows into one `RunRecord`: copy bandwidth first (every
-/// migration result is also given as a ratio to it), then each entry. Each
+/// Runs a list of flows into one `RunRecord`: the flow that provides the
+/// run's ceiling first (`FlowDefinition.providesCeiling`: every migration
+/// result is also given as a ratio to it), then each entry; after each
+/// flow, every flow that ran derives its numbers over the results so far
+/// (`FlowDefinition.derive`). The engine asks flows what they provide and
+/// never names one. Each
 /// entry ends as a result, a failure (`failed`, with errno and stage) or a
 /// skip (`skipped`, what the box lacks). The record is written atomically
 /// after every flow once it holds a result or a failure, so a crash or a
@@ -110,9 +114,11 @@ public final class SuiteRunner {
         }
         var todo = entries
         // The ceiling comes first so every later result can be compared to it.
-        if let i = todo.firstIndex(where: { $0.flow == "copy-bandwidth" }), i != 0 {
+        if let i = todo.firstIndex(where: { (try? catalog.flow(named: $0.flow))?.providesCeiling == true }), i != 0 {
             todo.insert(todo.remove(at: i), at: 0)
         }
+        // The flows that ran, in first-run order: each derives its numbers.
+        var ran: [FlowDefinition] = []
         for (index, params) in todo.enumerated() {
             if isInterrupted() {
                 record.incompleteReason = "interrupted by a signal after \(index) of \(todo.count) flows"
@@ -123,13 +129,15 @@ public final class SuiteRunner {
             let start = Clock.now()
             var options = self.options
             do {
-                if params.flow == "copy-bandwidth" { options.warmup = max(options.warmup, 1) }
+                let definition = try catalog.flow(named: params.flow)
+                options.warmup = max(options.warmup, definition.minimumWarmup)
                 let planned = options.repetitions
-                let result = try Runner.run(try catalog.flow(named: params.flow), params, context: context, options: options,
+                let result = try Runner.run(definition, params, context: context, options: options,
                                             isInterrupted: isInterrupted) { [progress] done in
                     progress?.repetitionFinished(index: index, of: todo.count, label: label, done: done, planned: planned)
                 }
-                if result.flow == "copy-bandwidth" { context.copyBandwidthGiBps = result.throughput.gibPerS.median }
+                if definition.providesCeiling { context.copyBandwidthGiBps = result.throughput.gibPerS.median }
+                if !ran.contains(where: { $0.name == definition.name }) { ran.append(definition) }
                 record.results.append(result)
                 progress?.flowFinished(index: index, of: todo.count, label: label, result: result, failed: nil, skipped: nil,
                                        seconds: Double(Clock.now() - start) / 1e9)
@@ -162,7 +170,7 @@ public final class SuiteRunner {
                 if hasMeasurements(record) { try? save(record) }
                 throw error
             }
-            FaultMigrateOrderFlow.addRatios(&record.results)
+            for definition in ran { definition.derive(&record.results) }
             if record.incompleteReason != nil { break }
             if hasMeasurements(record) {
                 // What a reader of this file sees if the process dies before

@@ -9,6 +9,11 @@ public struct CopyBandwidthFlow: FlowDefinition {
     public let summary = "CPU memcpy bandwidth: the ceiling for every migration result of the run"
     public let details = "Times memcpy between two pre-faulted buffers of `size` bytes."
     public var parameters: [FlowParameter] { [FlowParameter("size", "64M", "bytes copied per operation")] }
+    /// Every migration result of the run is also given as a ratio to this.
+    public var providesCeiling: Bool { true }
+    /// One untimed copy first, so the first measured one does not pay for
+    /// the destination's page faults.
+    public var minimumWarmup: Int { 1 }
 
     public func memoryNeed(_ params: FlowParameters) -> MemoryNeed {
         MemoryNeed.times(2, params, what: "the source and destination buffers")

@@ -54,15 +54,23 @@ public struct FaultMigrateOrderFlow: FlowDefinition {
         }
     }
 
-    /// Adds `ratio_to_<other>` to each result of a fault/migrate pair with
-    /// otherwise equal parameters (mean time of this / mean time of other).
-    public static func addRatios(_ results: inout [FlowResult]) {
-        let names = ["fault-then-migrate", "migrate-then-fault"]
-        for i in results.indices where names.contains(results[i].flow) {
-            let other = names.first { $0 != results[i].flow }!
-            guard let j = results.firstIndex(where: { $0.flow == other && $0.params == results[i].params }),
+    /// The other order of the pair.
+    var otherName: String { FaultMigrateOrderFlow(faultFirst: !faultFirst).name }
+
+    /// Adds `ratio_to_<other>` to each of this flow's results whose pair
+    /// (the other order, equal parameters) is in `results`: mean time of
+    /// this over mean time of the other.
+    public func derive(_ results: inout [FlowResult]) {
+        let key = "ratio_to_" + otherName.replacingOccurrences(of: "-", with: "_")
+        for i in results.indices where results[i].flow == name {
+            guard let j = results.firstIndex(where: { $0.flow == otherName && $0.params == results[i].params }),
                   results[j].stats.mean > 0 else { continue }
-            results[i].derived["ratio_to_" + other.replacingOccurrences(of: "-", with: "_")] = results[i].stats.mean / results[j].stats.mean
+            results[i].derived[key] = results[i].stats.mean / results[j].stats.mean
         }
+    }
+
+    /// Both orders' ratios at once (`derive` of each).
+    public static func addRatios(_ results: inout [FlowResult]) {
+        for faultFirst in [true, false] { FaultMigrateOrderFlow(faultFirst: faultFirst).derive(&results) }
     }
 }

@@ -19,7 +19,9 @@ public struct FlowParameter: Sendable {
 public final class FlowContext {
     public let mirror: MirrorBackend
     public let migrator: NodeMigrator
-    /// CPU copy bandwidth measured in this run (GiB/s), once known.
+    /// The run's ceiling (GiB/s), once the flow that provides it
+    /// (`FlowDefinition.providesCeiling`, today copy-bandwidth) has a result:
+    /// every later result's median throughput is divided by it.
     public var copyBandwidthGiBps: Double?
     /// CPU the measuring thread is pinned to.
     public let pinnedCPU: Int?
@@ -75,7 +77,8 @@ public protocol FlowDefinition: Sendable {
     var name: String { get }
     /// One line for `hmmbench list`.
     var summary: String { get }
-    /// What is timed, in a sentence or two (for `hmmbench list --verbose`).
+    /// What is timed, in a sentence or two (`hmmbench list` prints it
+    /// under the summary).
     var details: String { get }
     var parameters: [FlowParameter] { get }
     /// Validates `params` (already completed with defaults) and prepares an
@@ -85,6 +88,23 @@ public protocol FlowDefinition: Sendable {
     /// The memory an instance with `params` holds at its peak (checked
     /// against MemAvailable before the run maps anything).
     func memoryNeed(_ params: FlowParameters) -> MemoryNeed
+
+    // What a flow gives the rest of the run. The engine asks these; it
+    // never names a flow (docs/ARCHITECTURE.md, "Add a flow").
+
+    /// Whether this flow's median GiB/s is the run's ceiling: it runs
+    /// before every other entry, and every later result with bytes to
+    /// move gets `copy_bandwidth_ratio` = its median GiB/s over this one.
+    /// Default false.
+    var providesCeiling: Bool { get }
+    /// Warm-up repetitions this flow needs whatever `--warmup` says (the
+    /// run uses the larger). Default 0.
+    var minimumWarmup: Int { get }
+    /// Numbers computed over the finished results of the run (a ratio
+    /// between two flows, say): sets entries of `derived` on this flow's
+    /// own results in `results`. Called after every flow of a run, so it
+    /// must give the same answer when called again. Default: nothing.
+    func derive(_ results: inout [FlowResult])
 }
 
 extension FlowDefinition {
@@ -92,6 +112,10 @@ extension FlowDefinition {
     public func memoryNeed(_ params: FlowParameters) -> MemoryNeed {
         MemoryNeed.times(2, params, what: "the range and a buffer of the same size")
     }
+
+    public var providesCeiling: Bool { false }
+    public var minimumWarmup: Int { 0 }
+    public func derive(_ results: inout [FlowResult]) {}
 }
 
 /// One flow with fixed parameters, ready to repeat.

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import HMMBench
+
+/// The engine asks a flow what it provides (a ceiling, a warm-up, derived
+/// numbers) and never names one: flows made up here, unknown to the
+/// engine, get the same treatment as copy-bandwidth and the fault/migrate
+/// pair. This is the "add a flow" recipe of docs/ARCHITECTURE.md followed
+/// with a flow that declares every capability.
+struct FlowCapabilitiesTests {
+    /// A flow whose every repetition copies `size` bytes with memcpy (a
+    /// real measurement, like copy-bandwidth) and declares what it provides.
+    struct MadeUpFlow: FlowDefinition {
+        var name: String
+        var ceiling = false
+        var warmupNeeded = 0
+        var deriveKey: String?
+        let summary = "a flow the engine has never heard of"
+        let details = "memcpy of size bytes"
+        var parameters: [FlowParameter] { [FlowParameter("size", "64K", "bytes copied")] }
+        var providesCeiling: Bool { ceiling }
+        var minimumWarmup: Int { warmupNeeded }
+
+        func derive(_ results: inout [FlowResult]) {
+            guard let deriveKey else { return }
+            let others = Double(results.filter { $0.flow != name }.count)
+            for i in results.indices where results[i].flow == name { results[i].derived[deriveKey] = others }
+        }
+
+        func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
+            try CopyBandwidthFlow().instantiate(params, context: context)
+        }
+    }
+
+    static func run(_ catalog: FlowCatalog, _ entries: [String], warmup: Int = 0) throws -> RunRecord {
+        let selection = try BackendSelector.select(BackendOptions(choice: .sim))
+        let runner = SuiteRunner(selection: selection, options: RunOptions(warmup: warmup, repetitions: 3), catalog: catalog,
+                                 outputPath: nil)
+        return try runner.run(suite: nil, entries: try entries.map { try catalog.parameters(flow: $0, values: [:]) })
+    }
+
+    @Test func theFlowThatProvidesTheCeilingRunsFirstAndDividesTheOthers() throws {
+        let catalog = FlowCatalog(flows: [MadeUpFlow(name: "plain"), MadeUpFlow(name: "roof", ceiling: true)])
+        let record = try Self.run(catalog, ["plain", "roof"])
+        #expect(record.results.map(\.flow) == ["roof", "plain"])
+        let roof = record.results[0], plain = record.results[1]
+        #expect(roof.copyBandwidthRatio == nil)
+        let ratio = try #require(plain.copyBandwidthRatio)
+        #expect(abs(ratio - plain.throughput.gibPerS.median / roof.throughput.gibPerS.median) <= 1e-12 * ratio)
+    }
+
+    @Test func withoutACeilingNoResultHasARatioAndTheOrderStays() throws {
+        let catalog = FlowCatalog(flows: [MadeUpFlow(name: "a"), MadeUpFlow(name: "b")])
+        let record = try Self.run(catalog, ["b", "a"])
+        #expect(record.results.map(\.flow) == ["b", "a"])
+        #expect(record.results.allSatisfy { $0.copyBandwidthRatio == nil })
+    }
+
+    @Test func aFlowGetsTheWarmupItNeedsAndNoLess() throws {
+        let catalog = FlowCatalog(flows: [MadeUpFlow(name: "cold"), MadeUpFlow(name: "needs-three", warmupNeeded: 3)])
+        let record = try Self.run(catalog, ["cold", "needs-three"], warmup: 1)
+        #expect(record.results.map(\.warmup) == [1, 3])
+        let more = try Self.run(catalog, ["needs-three"], warmup: 5)
+        #expect(more.results.map(\.warmup) == [5])
+    }
+
+    @Test func derivedNumbersAreComputedOverTheFinishedRun() throws {
+        let catalog = FlowCatalog(flows: [MadeUpFlow(name: "counter", deriveKey: "others_in_run"),
+                                          MadeUpFlow(name: "x"), MadeUpFlow(name: "y")])
+        let record = try Self.run(catalog, ["counter", "x", "y"])
+        let counter = try #require(record.results.first { $0.flow == "counter" })
+        // Derived again after x and y finished, not only after itself.
+        #expect(counter.derived["others_in_run"] == 2)
+        #expect(record.results.filter { $0.flow != "counter" }.allSatisfy { $0.derived.isEmpty })
+    }
+
+    @Test func theStandardFlowsDeclareWhatTheEngineUsedToKnowByName() throws {
+        let ceilings = FlowCatalog.standard.flows.filter(\.providesCeiling).map(\.name)
+        #expect(ceilings == ["copy-bandwidth"])
+        #expect(try FlowCatalog.standard.flow(named: "copy-bandwidth").minimumWarmup == 1)
+    }
+
+    @Test func aSuiteGivesTheFaultMigratePairItsRatios() throws {
+        let selection = try BackendSelector.select(BackendOptions(choice: .sim))
+        let runner = SuiteRunner(selection: selection, options: RunOptions(warmup: 0, repetitions: 3), outputPath: nil)
+        let values = ["size": "256K", "present": "25"]
+        let record = try runner.run(suite: nil, entries: [FlowParameters(flow: "fault-then-migrate", values: values),
+                                                          FlowParameters(flow: "migrate-then-fault", values: values)].map {
+            try FlowCatalog.standard.parameters(flow: $0.flow, values: $0.values)
+        })
+        let a = try #require(record.results.first { $0.flow == "fault-then-migrate" }?.derived["ratio_to_migrate_then_fault"])
+        let b = try #require(record.results.first { $0.flow == "migrate-then-fault" }?.derived["ratio_to_fault_then_migrate"])
+        #expect(abs(a * b - 1) < 1e-9)
+    }
+}
