@@ -8,7 +8,7 @@ struct BackendOptionGroup: ParsableArguments {
         auto uses the kernel driver when /dev/hmm_dmirror0 exists and the simulator \
         otherwise (said on stderr); kernel fails when the driver is absent.
         """, valueName: "auto|kernel|sim"))
-    var backend: String = "auto"
+    var backend: BackendChoice = .auto
 
     @Option(name: .long, help: ArgumentHelp("test_hmm uapi generation (default: from uname -r).", discussion: """
         Request numbers changed between generations: 5.8 (5.8-5.13), 5.14 (5.14-5.19), \
@@ -16,7 +16,7 @@ struct BackendOptionGroup: ParsableArguments {
         this for a tree whose release does not say which it has (a backport, a \
         distribution kernel). hmmbench never sends a request to find out.
         """, valueName: "5.8|5.14|6.0|6.1|6.19"))
-    var uapi: String?
+    var uapi: UAPIGeneration?
 
     @Option(name: .customLong("uapi-table"), help: ArgumentHelp(
         "Explicit request table for patched trees, e.g. 'read=0,write=1,migrate-to-dev=2,migrate-to-sys=4,snapshot=5'.",
@@ -44,17 +44,12 @@ struct BackendOptionGroup: ParsableArguments {
         backported or patched kernel. Only for --backend sim (or auto without the \
         driver); probe and the run record say which profile ran.
         """, valueName: "6.1|6.15|6.19"))
-    var simProfile: String?
+    var simProfile: SimulatorProfile?
 
     @Option(name: .long, help: ArgumentHelp("Simulated NUMA node count (forces the simulated topology).", valueName: "N"))
     var nodes: Int?
 
     func options() throws -> BackendOptions {
-        guard let choice = BackendChoice(rawValue: backend) else {
-            throw HMMBenchError.usage("unknown backend '\(backend)'", hint: "one of auto, kernel, sim")
-        }
-        return BackendOptions(choice: choice, uapi: try uapi.map(UAPIGeneration.parse),
-                              uapiTable: uapiTable, simulatedNodes: nodes,
-                              simProfile: try simProfile.map(SimulatorProfile.parse))
+        BackendOptions(choice: backend, uapi: uapi, uapiTable: uapiTable, simulatedNodes: nodes, simProfile: simProfile)
     }
 }

@@ -47,8 +47,8 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run records; the first is the baseline.", valueName: "RUN.json"))
     var files: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|markdown|csv|json"))
-    var format: String = "text"
+    @Option(name: .long, help: ArgumentHelp("Output format (md for markdown).", valueName: "text|markdown|csv|json"))
+    var format: ReportFormat = .text
 
     @Option(name: .long, help: ArgumentHelp("False discovery rate changes are called at (Benjamini-Hochberg).", valueName: "Q"))
     var alpha: Double = 0.05
@@ -69,7 +69,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let options = CompareOptions(alpha: alpha, noiseCV: noiseCV, allowMixed: allowMixed, failOnRegressionPct: failOnRegression,
                                      gateSimulated: gateSimulated)
-        let result = try ReportTools.compare(paths: files, options: options, format: try ReportFormat.parse(format))
+        let result = try ReportTools.compare(paths: files, options: options, format: format)
         for w in result.warnings { FileHandle.standardError.write(Data((w + "\n").utf8)) }
         FileHandle.standardOutput.write(Data(result.output.utf8))
         if result.gateFailed { throw ExitCode(1) }

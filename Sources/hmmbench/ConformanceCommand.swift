@@ -52,7 +52,7 @@ struct ConformanceCommand: ParsableCommand {
     func run() throws {
         let set = try scenarios()
         if let against {
-            if backendOptions.backend == "kernel" {
+            if backendOptions.backend == .kernel {
                 throw HMMBenchError.usage("--against runs the simulator; it cannot be combined with --backend kernel")
             }
             let (comparison, simulated) = try ConformanceComparison.simulator(

@@ -43,11 +43,17 @@ struct HMMBenchCommand: ParsableCommand {
             Foundation.exit(error.exitCode)
         } catch {
             // ArgumentParser's own errors: help and version exit 0; usage
-            // errors exit 2 like ours (its default would be 64).
+            // errors (a bad enum value among them, with the valid list)
+            // exit 2 like ours (its default would be 64), and start with
+            // the same "hmmbench: error:" line; the usage follows.
             let code = exitCode(for: error)
             if code == .success || error is CleanExit { exit(withError: error) }
             if let e = error as? ExitCode { Foundation.exit(e.rawValue) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            var lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if let first = lines.first, first.hasPrefix("Error: ") {
+                lines[0] = "hmmbench: error: " + first.dropFirst("Error: ".count)
+            }
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }

@@ -24,11 +24,11 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run record.", valueName: "RUN.json"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|markdown|csv|json"))
-    var format: String = "text"
+    @Option(name: .long, help: ArgumentHelp("Output format (md for markdown).", valueName: "text|markdown|csv|json"))
+    var format: ReportFormat = .text
 
     func run() throws {
-        let text = try ReportTools.report(path: file, format: try ReportFormat.parse(format))
+        let text = try ReportTools.report(path: file, format: format)
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

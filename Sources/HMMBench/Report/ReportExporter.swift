@@ -9,10 +9,17 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// The report's model as JSON (sorted keys, pretty).
     case json
 
-    /// Parses a `--format` value ("md" is accepted for markdown).
+    /// The format a `--format` value names: any case, and "md" for markdown.
+    public init?(name: String) {
+        let s = name.lowercased()
+        guard let f = s == "md" ? .markdown : ReportFormat(rawValue: s) else { return nil }
+        self = f
+    }
+
+    /// Parses a `--format` value (see `init(name:)`); a usage error naming
+    /// the formats otherwise.
     public static func parse(_ s: String) throws -> ReportFormat {
-        if s == "md" { return .markdown }
-        guard let f = ReportFormat(rawValue: s.lowercased()) else {
+        guard let f = ReportFormat(name: s) else {
             throw HMMBenchError.usage("unknown format '\(s)'", hint: "one of text, markdown, csv, json")
         }
         return f
