@@ -20,7 +20,14 @@ let package = Package(
         // Everything a test can reach: backends, flows, engine, results, reports.
         .target(
             name: "HMMBench",
-            dependencies: ["CShims"]
+            dependencies: ["CShims"],
+            plugins: ["VersionStamp"]
+        ),
+        // VERSION plus the git commit, generated before every build
+        // (HMMBenchVersion.string).
+        .plugin(
+            name: "VersionStamp",
+            capability: .buildTool()
         ),
         // The thin command-line front end.
         .executableTarget(
