@@ -60,7 +60,12 @@ public struct HMMBenchError: Error, CustomStringConvertible, Equatable, Sendable
     }
 }
 
-/// Names and descriptions of errno values, as a kernel developer writes them.
+/// Names and descriptions of errno values, as a kernel developer writes
+/// them. Kept rather than swift-system's `Errno`: records and messages
+/// need the symbolic name ("EFAULT", `errno_name` in the schema), which
+/// swift-system does not give (its description is strerror's text), and
+/// the rest of our descriptor handling is a few ioctl/mmap calls through
+/// CShims where `FileDescriptor` would add a dependency to wrap `close`.
 public enum Errno {
     /// Symbolic names for the errno values the driver and NUMA calls return.
     public static let names: [Int32: String] = [

@@ -2,7 +2,20 @@ import Foundation
 
 /// Runs a helper program and collects its output, without Foundation's
 /// `Process`: that needs a CFRunLoop, which traps in the test-bed guest
-/// (its tinyconfig kernel lacks what CFRunLoopCreate asks for).
+/// (its tinyconfig kernel lacks what CFRunLoopCreate asks for: on Linux
+/// a run loop is built on eventfd and timerfd, and tinyconfig turns off
+/// CONFIG_EVENTFD and CONFIG_TIMERFD; bench/vm/config/hmm.fragment does not
+/// turn them back on).
+///
+/// Why not swift-subprocess (swiftlang/swift-subprocess 1.0.2), checked
+/// for this: its Linux process monitor creates its shutdown descriptor
+/// with eventfd(2) before it waits for any child
+/// (Platforms/Subprocess+Linux.swift, the monitor thread set-up), and
+/// falls back to signalfd(2) where pidfd is missing, so in the guest every
+/// run would fail with `failedToMonitor` (ENOSYS), as Foundation's does.
+/// Its API is also async only, while our two callers (kernel config
+/// reading, the overhead comparison) are synchronous and run outside any
+/// task. posix_spawn and poll(2) need neither, so we keep these 80 lines.
 public enum Subprocess {
     /// Exit status (or the signal number when `signaled`), stdout, stderr.
     public struct Result: Sendable {
