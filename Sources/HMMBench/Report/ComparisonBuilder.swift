@@ -91,10 +91,10 @@ extension Comparison {
             var tests: [PairTest] = []
             for (j, (runIndex, r)) in present.enumerated() {
                 let label = headers[runIndex].label
-                time.cells.append(PairStatistics.cell(run: label, samples: r.timeSamples, base: j == 0 ? nil : base.timeSamples))
-                rate.cells.append(PairStatistics.cell(run: label, samples: r.gibPerSSamples, base: j == 0 ? nil : base.gibPerSSamples))
+                time.cells.append(PairStatistics.cell(run: label, r.time, base: j == 0 ? nil : base.time))
+                rate.cells.append(PairStatistics.cell(run: label, r.rate, base: j == 0 ? nil : base.rate))
                 if j > 0 {
-                    let t = PairStatistics.test(run: label, base: base.timeSamples, new: r.timeSamples, noiseCV: options.noiseCV)
+                    let t = PairStatistics.test(run: label, base: base.time, new: r.time, noiseCV: options.noiseCV)
                     let a = time.cells[0].mean, b = time.cells[j].mean
                     testIndex.append((results.count, tests.count, a == b ? nil : b > a))
                     tests.append(t)

@@ -44,11 +44,11 @@ public struct PairTest: Codable, Equatable, Sendable {
 enum PairStatistics {
     /// The test of `new` against `base` (time samples), before the
     /// false-discovery control sets `q` and the verdict.
-    static func test(run: String, base: [Double], new: [Double], noiseCV: Double) -> PairTest {
-        let a = ReportedStats(base), b = ReportedStats(new)
+    static func test(run: String, base: MetricSample, new: MetricSample, noiseCV: Double) -> PairTest {
+        let a = ReportedStats(base.stats), b = ReportedStats(new.stats)
         let noisy = [a.cv, b.cv].contains { ($0 ?? 0) > noiseCV }
-        let welch = Statistics.welch(base, new)
-        let mw = Statistics.mannWhitney(base, new)
+        let welch = Statistics.welch(base.values, new.values)
+        let mw = Statistics.mannWhitney(base.values, new.values)
         var p: Double?
         if let w = welch, let u = mw { p = Swift.max(w.p, u.p) }
         var inSD: Double?
@@ -79,17 +79,17 @@ enum PairStatistics {
         }
     }
 
-    /// One run's cell for one metric; `base` is the baseline's samples
-    /// (nil for the baseline's own cell).
-    static func cell(run: String, samples: [Double], base: [Double]?) -> MetricCell {
-        let s = ReportedStats(samples)
+    /// One run's cell for one metric; `base` is the baseline's (nil for
+    /// the baseline's own cell).
+    static func cell(run: String, _ sample: MetricSample, base: MetricSample?) -> MetricCell {
+        let s = ReportedStats(sample.stats)
         var c = MetricCell(run: run, n: s.n, mean: s.mean, median: s.median, stddev: s.stddev, cv: s.cv,
                            changePct: nil, changeCI95Low: nil, changeCI95High: nil, significant: false,
                            verdict: "baseline")
         guard let base else { return c }
-        let b = Statistics.mean(base)
+        let b = base.stats.mean
         c.changePct = b == 0 ? nil : (s.mean - b) / b * 100
-        if let ci = Statistics.fiellerRatio(base: base, new: samples) {
+        if let ci = Statistics.fiellerRatio(base: base.values, new: sample.values) {
             c.changeCI95Low = (ci.low - 1) * 100
             c.changeCI95High = (ci.high - 1) * 100
         }

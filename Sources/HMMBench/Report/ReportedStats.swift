@@ -18,10 +18,10 @@ public struct ReportedStats: Codable, Equatable, Sendable {
     public var ci95Low: Double?
     public var ci95High: Double?
 
-    /// Summarises `xs` (`Statistics.summarize`), dropping what n < 2
-    /// cannot give.
-    public init(_ xs: [Double]) {
-        let s = Statistics.summarize(xs)
+    /// A result's carried summary (`FlowResult.stats`, `throughput`:
+    /// computed once, by `Statistics.summarize`), dropping what n < 2
+    /// cannot give. Reports never summarise samples themselves.
+    public init(_ s: SampleStats) {
         n = s.n
         min = s.min
         max = s.max

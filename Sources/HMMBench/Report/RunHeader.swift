@@ -102,7 +102,19 @@ public enum NotableCounters {
     }
 }
 
+/// One metric of a result as compare tests it: the carried summary and
+/// the samples it summarises (the tests and the ratio interval need them).
+public struct MetricSample: Sendable {
+    public var stats: SampleStats
+    public var values: [Double]
+}
+
 extension FlowResult {
+    /// Time per operation: `stats` over `samplesNs`.
+    public var time: MetricSample { MetricSample(stats: stats, values: samplesNs) }
+    /// GiB/s: `throughput.gibPerS` over `gibPerSSamples`.
+    public var rate: MetricSample { MetricSample(stats: throughput.gibPerS, values: gibPerSSamples) }
+
     /// The samples (ns per operation).
     public var timeSamples: [Double] { samplesNs }
 

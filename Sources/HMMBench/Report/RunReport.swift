@@ -50,10 +50,11 @@ public struct ReportedResult: Codable, Equatable, Sendable {
         backend = r.backend
         deviceMemory = r.deviceMemory
         bytesPerOp = r.bytesPerOp
-        // Summaries recomputed from the samples, the source of truth.
-        time = ReportedStats(r.timeSamples)
-        gibPerS = ReportedStats(r.gibPerSSamples)
-        pagesPerSMean = Statistics.mean(r.pagesPerSSamples)
+        // The result's own summaries (recomputed from the samples when
+        // the file was read: RunReader).
+        time = ReportedStats(r.stats)
+        gibPerS = ReportedStats(r.throughput.gibPerS)
+        pagesPerSMean = r.throughput.pagesPerS.mean
         copyBandwidthRatio = r.copyBandwidthRatio
         checkPassed = r.check.passed
         checkDetail = r.check.detail

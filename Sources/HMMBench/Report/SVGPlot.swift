@@ -88,7 +88,7 @@ public struct SVGPlot: Sendable {
                 let x = Double(sizeText.flatMap { try? PageSize.parse($0) } ?? r.bytesPerOp)
                 guard x > 0 else { continue }
                 if grouped[title] == nil { order.append(title); grouped[title] = [:] }
-                let g = ReportedStats(r.gibPerSSamples)
+                let g = ReportedStats(r.throughput.gibPerS)
                 grouped[title]![SeriesKey(run: i, backend: r.backend), default: []]
                     .append((x, g.mean, g.ci95Low ?? g.mean, g.ci95High ?? g.mean))
             }

@@ -58,9 +58,8 @@ public struct FlowResult: Codable, Equatable, Sendable {
         self.samplesNs = samplesNs
         self.opsPerSample = opsPerSample
         self.pagesDone = pagesDone
-        self.stats = Statistics.summarize(samplesNs)
-        self.throughput = Throughput(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp,
-                                     pagesDone: pagesDone)
+        (self.stats, self.throughput) = Self.summaries(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp,
+                                                       pagesDone: pagesDone)
         self.counters = counters
         self.check = check
         self.copyBandwidthRatio = copyBandwidthRatio
@@ -71,6 +70,22 @@ public struct FlowResult: Codable, Equatable, Sendable {
     /// The key results are matched on across runs: flow and sorted params.
     public var matchKey: String {
         flow + " " + params.keyValueText
+    }
+
+    /// `stats` and `throughput` of these samples: the one place a result's
+    /// summaries are computed (by `Statistics.summarize`). Every report,
+    /// comparison and plot reads them from the result.
+    public static func summaries(samplesNs: [Double], bytesPerOp: Int, pagesPerOp: Int,
+                                 pagesDone: [Int]?) -> (SampleStats, Throughput) {
+        (Statistics.summarize(samplesNs),
+         Throughput(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp, pagesDone: pagesDone))
+    }
+
+    /// Recomputes `stats` and `throughput` from the samples (see
+    /// `summaries`); the reader does this for every result it loads.
+    public mutating func resummarize() {
+        (stats, throughput) = Self.summaries(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp,
+                                             pagesDone: pagesDone)
     }
 
     enum CodingKeys: String, CodingKey {

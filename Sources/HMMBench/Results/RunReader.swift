@@ -98,6 +98,10 @@ public enum RunReader {
         var upgraded = record
         upgradeVersion1(&upgraded)
         try validate(upgraded, path: path)
+        // The samples are the source of truth: summaries are recomputed
+        // once here, so a file written by an older hmmbench (or edited by
+        // hand) is reported exactly like a fresh run of the same samples.
+        for i in upgraded.results.indices { upgraded.results[i].resummarize() }
         return upgraded
     }
 

@@ -57,6 +57,25 @@ struct RunReportTests {
         #expect(row.notableCounters["interrupts:TLB"] != nil && row.notableCounters["nr_free_pages"] == nil)
     }
 
+    /// Reports read the summaries a result carries (computed once, by
+    /// `FlowResult.summaries`) and never summarise samples on their own:
+    /// a result whose carried numbers differ from its samples shows the
+    /// carried ones, in the run report and in a comparison's cells.
+    @Test func reportsReadTheCarriedSummaries() throws {
+        var res = F.result(meanNs: 2_000_000, spread: 0.02, n: 8)
+        res.stats.median = 123
+        res.stats.mean = 456
+        res.throughput.gibPerS.mean = 7.5
+        res.throughput.pagesPerS.mean = 42
+        let row = try #require(RunReport(F.loaded(F.record([res]), "x.json")).results.first)
+        #expect(row.time.median == 123 && row.time.mean == 456)
+        #expect(row.gibPerS.mean == 7.5 && row.pagesPerSMean == 42)
+        let base = F.result(meanNs: 2_000_000, spread: 0.02, n: 8)
+        let cell = PairStatistics.cell(run: "B", res.time, base: base.time)
+        #expect(cell.mean == 456 && cell.median == 123)
+        #expect(cell.changePct == (456 - base.stats.mean) / base.stats.mean * 100)
+    }
+
     @Test func emptyRunStillReports() throws {
         let text = TextExporter().render(RunReport(F.loaded(F.record([], complete: false), "empty.json")))
         #expect(text.contains("No results.") && text.contains("INCOMPLETE"))

@@ -117,6 +117,34 @@ struct RunReaderTests {
         #expect(loadError(F.write(text: badN, "n.json", in: dir)).contains("stats.n is 7 but there are 3 samples"))
     }
 
+    /// The samples are the source of truth: a stored summary that does
+    /// not match them (an older hmmbench, a hand edit) is replaced on
+    /// reading by the one `FlowResult.summaries` computes.
+    @Test func summariesAreRecomputedFromTheSamplesOnReading() throws {
+        let dir = F.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let res = F.result(meanNs: 1_000_000, spread: 0.05, n: 8)
+        let json = try JSONOutput.string(F.record([res]))
+        let edited = try edit(json) { root in
+            var results = root["results"] as! [[String: Any]]
+            var stats = results[0]["stats"] as! [String: Any]
+            stats["mean"] = 1.0
+            stats["median"] = 2.0
+            results[0]["stats"] = stats
+            var tp = results[0]["throughput"] as! [String: Any]
+            var gib = tp["gib_per_s"] as! [String: Any]
+            gib["median"] = 99.0
+            tp["gib_per_s"] = gib
+            results[0]["throughput"] = tp
+            root["results"] = results
+        }
+        let loaded = try RunReader.load(F.write(text: edited, "edited.json", in: dir))
+        let r = try #require(loaded.record.results.first)
+        #expect(r.stats == Statistics.summarize(res.samplesNs))
+        #expect(r.stats.mean != 1 && r.stats.median != 2)
+        #expect(r.throughput == res.throughput)
+    }
+
     func edit(_ json: String, _ change: (inout [String: Any]) -> Void) throws -> String {
         var root = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
         change(&root)
