@@ -15,7 +15,7 @@ struct BackendOptionGroup: ParsableArguments {
         6.0, 6.1 (6.1-6.18, including 6.12), 6.19 (6.19 and later: adds FLAGS). Give \
         this for a tree whose release does not say which it has (a backport, a \
         distribution kernel). hmmbench never sends a request to find out.
-        """, valueName: "5.8|5.14|6.0|6.1|6.19"))
+        """, valueName: "generation"))
     var uapi: UAPIGeneration?
 
     @Option(name: .customLong("uapi-table"), help: ArgumentHelp(

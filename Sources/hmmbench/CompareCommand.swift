@@ -47,7 +47,7 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run records; the first is the baseline.", valueName: "RUN.json"))
     var files: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Output format (md for markdown).", valueName: "text|markdown|csv|json"))
+    @Option(name: .long, help: ArgumentHelp("Output format (md for markdown).", valueName: "format"))
     var format: ReportFormat = .text
 
     @Option(name: .long, help: ArgumentHelp("False discovery rate changes are called at (Benjamini-Hochberg).", valueName: "Q"))

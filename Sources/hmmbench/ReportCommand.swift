@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Run record.", valueName: "RUN.json"))
     var file: String
 
-    @Option(name: .long, help: ArgumentHelp("Output format (md for markdown).", valueName: "text|markdown|csv|json"))
+    @Option(name: .long, help: ArgumentHelp("Output format (md for markdown).", valueName: "format"))
     var format: ReportFormat = .text
 
     func run() throws {
