@@ -37,16 +37,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fixtures, builders and helpers both test targets use.
+        .target(
+            name: "HMMBenchTestSupport",
+            dependencies: ["HMMBench"],
+            path: "Tests/HMMBenchTestSupport"
+        ),
         .testTarget(
             name: "HMMBenchTests",
-            dependencies: ["HMMBench", "CShims"],
+            dependencies: ["HMMBench", "CShims", "HMMBenchTestSupport"],
             // Read by path (#filePath), not bundled: the recorded answers
             // of the real module that the simulator is held to.
             exclude: ["Fixtures/kernel"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["HMMBench"]
+            dependencies: ["HMMBench", "HMMBenchTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v5]

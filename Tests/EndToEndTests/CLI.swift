@@ -1,8 +1,9 @@
 import Foundation
+import HMMBenchTestSupport
 
 /// Runs the built `hmmbench` binary and captures what a user would see.
 enum CLI {
-    static let repoRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repoRoot: URL = TestFiles.repoRoot
 
     /// The debug binary SwiftPM built next to the tests.
     static var binary: String {
@@ -16,59 +17,16 @@ enum CLI {
         return repoRoot.appendingPathComponent(".build/debug/hmmbench").path
     }
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Outcome = ChildProcess.Outcome
 
     /// Runs hmmbench (or `executable`) with `args` in the repo root (so
     /// bench/suites is found). `interruptAfter` sends SIGINT after that many
-    /// seconds. Stdout and stderr are drained at the same time, each on its
-    /// own thread: reading one to its end before the other would deadlock as
-    /// soon as the child fills the other pipe (64 KiB on Linux).
+    /// seconds. Stdout and stderr are drained at the same time
+    /// (`ChildProcess`, shared with the unit tests).
     static func run(_ args: [String], interruptAfter: Double? = nil, environment: [String: String] = [:],
                     executable: String? = nil) throws -> Outcome {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable ?? binary)
-        p.arguments = args
-        p.currentDirectoryURL = repoRoot
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let stdout = Drain(out.fileHandleForReading)
-        let stderr = Drain(err.fileHandleForReading)
-        if let t = interruptAfter {
-            Thread.sleep(forTimeInterval: t)
-            kill(p.processIdentifier, SIGINT)
-        }
-        p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, stdout: String(decoding: stdout.wait(), as: UTF8.self),
-                       stderr: String(decoding: stderr.wait(), as: UTF8.self))
-    }
-
-    /// Reads a pipe to its end on a thread of its own.
-    final class Drain: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var data = Data()
-
-        init(_ handle: FileHandle) {
-            let thread = Thread { [self] in
-                data = handle.readDataToEndOfFile()
-                done.signal()
-            }
-            thread.start()
-        }
-
-        /// Everything the pipe carried, once its writers closed it.
-        func wait() -> Data {
-            done.wait()
-            return data
-        }
+        try ChildProcess.run(executable ?? binary, args, directory: repoRoot, environment: environment,
+                             interruptAfter: interruptAfter)
     }
 
     /// This test process's scratch dir, made once and removed when the

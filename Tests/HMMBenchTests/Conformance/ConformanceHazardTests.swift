@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// Scenarios that can oops a kernel never run on the real driver unless asked.
 struct ConformanceHazardTests {
@@ -8,8 +9,7 @@ struct ConformanceHazardTests {
         let hazards = ConformanceSuite.all.filter { $0.kernelHazard != nil }
         #expect(hazards.map(\.name) == ["private/read-after-cpu-touch"])
         // Device nodes that exist but are never opened: the skip comes first.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hmmb-hazard-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = TestFiles.temporaryDirectory("hmmb-hazard")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for i in 0..<4 { #expect(FileManager.default.createFile(atPath: "\(dir)/hmm_dmirror\(i)", contents: nil)) }
         let kernel = KernelBackend(uapi: UAPIGeneration.v6_1.table, deviceDirectory: dir)

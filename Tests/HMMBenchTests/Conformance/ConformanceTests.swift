@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// The conformance set, its runner, report and comparison, on the model.
 @Suite struct ConformanceTests {
@@ -157,8 +158,7 @@ import Testing
     }
 
     @Test func writeIsAtomicAndReadsBack() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("conf-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = URL(fileURLWithPath: TestFiles.temporaryDirectory("conf"))
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("c.json").path
         let r = runSim(.v6_1, ConformanceSuite.named("release/"))

@@ -2,6 +2,7 @@ import CShims
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// Ctrl-C keeps what finished, and a run that measured nothing never
 /// replaces an earlier file. The interrupt is simulated with the runner's

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// The whole plan is checked before the first measurement: bad input is a
 /// usage error (exit 2) naming what is wrong and the valid range.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// Reference values: SciPy 1.17.1 / NumPy 2.4.6 (Python 3.11), produced by
 /// /tmp/rep/ref.py during development with exactly these calls:

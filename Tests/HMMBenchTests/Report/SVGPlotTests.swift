@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 @Suite("SVGPlot")
 struct SVGPlotTests {
@@ -55,12 +56,8 @@ struct SVGPlotTests {
             return
         }
         let png = dir + "/plot.png"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: rsvg)
-        p.arguments = ["-o", png, out]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let converted = try ChildProcess.run(rsvg, ["-o", png, out])
+        #expect(converted.status == 0, "\(converted.stderr)")
         let data = try #require(FileManager.default.contents(atPath: png))
         #expect(data.count > 1000)
         let bytes = [UInt8](data)

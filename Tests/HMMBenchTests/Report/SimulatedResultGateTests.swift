@@ -1,5 +1,6 @@
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// A kernel run may hold simulated results (NUMA flows on a one-node box):
 /// they are marked and never trip the regression gate.

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// Names reports use for runs.
 struct RunReaderNamesTests {
     @Test func collidingFileNamesAreNamedByTheirFolder() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hmmb-names-\(getpid())").path
+        let root = TestFiles.temporaryDirectory("hmmb-names")
         defer { try? FileManager.default.removeItem(atPath: root) }
         var paths: [String] = []
         for kernel in ["linux-a", "linux-b"] {

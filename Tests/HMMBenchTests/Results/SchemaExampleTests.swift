@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// bench/SCHEMA.md's examples are read by the current reader: every
 /// ```json block parses with `RunReader`, there is one for every schema
 /// version this build reads, and the current version's example holds
 /// every field a written record has.
 struct SchemaExampleTests {
-    static let schemaPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("bench/SCHEMA.md").path
+    static let schemaPath = TestFiles.inRepo("bench/SCHEMA.md")
 
     /// The text of each ```json ... ``` block, in order.
     static func jsonBlocks(_ markdown: String) -> [String] {

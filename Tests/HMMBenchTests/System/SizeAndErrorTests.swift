@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 struct SizeAndErrorTests {
     @Test func parseSizes() throws {
@@ -71,8 +72,7 @@ struct SizeAndErrorTests {
     }
 
     @Test func kernelBackendWithoutDeviceFailsClearly() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hmmb-nodev-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = TestFiles.temporaryDirectory("hmmb-nodev")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let b = KernelBackend(uapi: UAPIGeneration.v6_1.table, deviceDirectory: dir)
         #expect(b.presentDevices().isEmpty)

@@ -1,12 +1,12 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// The version comes from the VERSION file and the git commit at build
 /// time (Plugins/VersionStamp), not from a literal in the sources.
 struct VersionTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestFiles.repoRoot
 
     @Test func theVersionIsTheVersionFileAndTheCommit() throws {
         let base = try String(contentsOf: Self.root.appendingPathComponent("VERSION"), encoding: .utf8)

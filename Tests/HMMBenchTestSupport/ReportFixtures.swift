@@ -1,14 +1,14 @@
 import Foundation
-@testable import HMMBench
+import HMMBench
 
 /// Builds run records in code for the report, compare, plot and reader
 /// tests: deterministic samples around a chosen mean and spread.
-enum ReportFixtures {
+public enum ReportFixtures {
     /// Zero-mean offsets, pattern repeated: sample i is
     /// mean * (1 + spread * offsets[i % count]).
-    static let offsets: [Double] = [-1, 0.5, -0.25, 1, -0.5, 0.25, -0.75, 0.75]
+    public static let offsets: [Double] = [-1, 0.5, -0.25, 1, -0.5, 0.25, -0.75, 0.75]
 
-    static func environment(backend: BackendKind = .kernel, virtualization: String = "kvm",
+    public static func environment(backend: BackendKind = .kernel, virtualization: String = "kvm",
                             kernel: String = "6.12.0", cpu: String = "AMD EPYC 7763 64-Core Processor",
                             thp: String = "always", governor: String? = "performance", uapi: String = "6.1",
                             nodes: Int = 2, version: String = "0.1.0") -> RunEnvironment {
@@ -25,11 +25,11 @@ enum ReportFixtures {
             hmmbenchVersion: version, commandLine: ["hmmbench", "run"], hostname: "testbox")
     }
 
-    static func samples(mean: Double, spread: Double, n: Int) -> [Double] {
+    public static func samples(mean: Double, spread: Double, n: Int) -> [Double] {
         (0..<n).map { (mean * (1 + spread * offsets[$0 % offsets.count])).rounded() }
     }
 
-    static func result(_ flow: String = "migrate-to-dev", size: String = "2M", extra: [String: String] = ["mapping": "anon"],
+    public static func result(_ flow: String = "migrate-to-dev", size: String = "2M", extra: [String: String] = ["mapping": "anon"],
                        meanNs: Double, spread: Double = 0.01, n: Int = 16, backend: BackendKind = .kernel,
                        checkPassed: Bool = true, counters: Bool = true) -> FlowResult {
         let bytes = (try? PageSize.parse(size)) ?? 4096
@@ -50,7 +50,7 @@ enum ReportFixtures {
                           copyBandwidthRatio: 0.41)
     }
 
-    static func record(_ results: [FlowResult], environment: RunEnvironment = environment(),
+    public static func record(_ results: [FlowResult], environment: RunEnvironment = environment(),
                        complete: Bool = true, skipped: [SkippedFlow] = []) -> RunRecord {
         var r = RunRecord(suite: "quick", startedAt: "2025-06-01T12:00:00Z", environment: environment)
         r.finishedAt = "2025-06-01T12:05:00Z"
@@ -63,7 +63,7 @@ enum ReportFixtures {
 
     /// A sweep of sizes for one flow: time grows with size, throughput
     /// rises towards a plateau.
-    static func sweep(_ flow: String = "migrate-to-dev", scale: Double = 1, backend: BackendKind = .kernel) -> [FlowResult] {
+    public static func sweep(_ flow: String = "migrate-to-dev", scale: Double = 1, backend: BackendKind = .kernel) -> [FlowResult] {
         ["4K", "64K", "2M", "16M"].map { size in
             let bytes = Double((try? PageSize.parse(size)) ?? 4096)
             let gibps = 6.0 * bytes / (bytes + 256 * 1024) * scale + 0.2
@@ -72,32 +72,28 @@ enum ReportFixtures {
     }
 
     /// A fresh directory under the system temporary directory.
-    static func tempDir() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hmmbench-rep-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    public static func tempDir() -> String { TestFiles.temporaryDirectory("hmmbench-rep") }
 
     /// Writes `record` as JSON into `dir/name` and returns the path.
     @discardableResult
-    static func write(_ record: RunRecord, _ name: String, in dir: String) -> String {
+    public static func write(_ record: RunRecord, _ name: String, in dir: String) -> String {
         let path = dir + "/" + name
         try! AtomicWriter.writeJSON(record, to: path)
         return path
     }
 
-    static func write(text: String, _ name: String, in dir: String) -> String {
+    public static func write(text: String, _ name: String, in dir: String) -> String {
         let path = dir + "/" + name
         try! AtomicWriter.write(text, to: path)
         return path
     }
 
-    static func loaded(_ record: RunRecord, _ name: String) -> LoadedRun {
+    public static func loaded(_ record: RunRecord, _ name: String) -> LoadedRun {
         LoadedRun(path: name, record: record)
     }
 
     /// Every line of `s` that is wider than the text limit.
-    static func overlong(_ s: String) -> [String] {
+    public static func overlong(_ s: String) -> [String] {
         s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { $0.count > 72 }
     }
 }
