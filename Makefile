@@ -1,9 +1,10 @@
 # hmmbench: two commands for a newcomer.
 #   make bench   installs what is missing, builds, runs the default suite on
 #                the best backend available (see README)
-#   make test    unit, conformance and end-to-end tests, and the test bed's
-#                own tests (bench/vm/tests: no kernel needed)
-.PHONY: bench test build release deps vm-smoke man clean
+#   make test    unit, conformance and end-to-end tests, the test bed's
+#                own tests (bench/vm/tests: no kernel needed), and shellcheck
+#                of every script under bench/
+.PHONY: bench test build release deps shellcheck vm-smoke man clean
 
 SUITE   ?= quick
 BACKEND ?= auto
@@ -12,12 +13,16 @@ SWIFT   ?= swift
 # -n: never wait for a password prompt (CI has no stdin); say why instead.
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 
-# libnuma-dev is the one system package the build itself needs.
+# libnuma-dev is the one system package the build itself needs;
+# shellcheck and librsvg2-bin are for make test.
 deps:
 	@if [ ! -f /usr/include/numa.h ]; then \
 	  echo "installing libnuma-dev (needed to build hmmbench)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libnuma-dev; \
 	fi
+	@command -v shellcheck >/dev/null || { \
+	  echo "installing shellcheck (make test checks every script under bench/)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq shellcheck; }
 	@command -v rsvg-convert >/dev/null || { \
 	  echo "installing librsvg2-bin (the plot test renders SVG to PNG; it skips without it)"; \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq librsvg2-bin; } \
@@ -29,10 +34,17 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product hmmbench
 
-test: deps
+test: deps shellcheck
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	bench/vm/tests/run-all
+
+# Every shell script under bench/ (found by its #! line, plus the sourced
+# lib.sh), following what they source. bench/vm/README says shellcheck-clean:
+# this keeps it so.
+shellcheck: deps
+	@scripts=$$( { grep -rlE '^#!/(usr/)?bin/(env )?(ba)?sh' bench; echo bench/vm/lib.sh; } | sort -u); \
+	  shellcheck -x $$scripts && echo "shellcheck: $$(echo $$scripts | wc -w) scripts clean"
 
 # The default suite on the best backend: the real driver when this box has
 # /dev/hmm_dmirror0, else a test kernel booted under qemu (bench/vm), else
