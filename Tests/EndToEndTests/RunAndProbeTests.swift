@@ -73,6 +73,8 @@ struct RunAndProbeTests {
         (["report", "/no/such/run.json", "--format", "xml"],
          "The value 'xml' is invalid for '--format <format>'. Please provide one of 'text', 'markdown', 'csv' or 'json'."),
         (["compare", "/no/a.json", "/no/b.json", "--format", "html"], "The value 'html' is invalid for '--format"),
+        (["run", "--backend", "sim", "--sim-profile", "5.0", "--flow", "snapshot"],
+         "The value '5.0' is invalid for '--sim-profile <6.1|6.15|6.19>'. Please provide one of '6.1', '6.15' or '6.19'."),
         (["run", "--backend", "sim", "--flow", "no-such-flow"], "unknown flow 'no-such-flow'"),
         (["run", "--backend", "sim", "--suite", "no-such-suite"], "unknown suite 'no-such-suite'"),
         (["run", "--backend", "sim", "--flow", "fault-read", "colour=blue"], "unknown parameter 'colour'"),
