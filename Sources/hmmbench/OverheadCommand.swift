@@ -2,17 +2,21 @@ import ArgumentParser
 import Foundation
 import HMMBench
 
-/// `hmmbench overhead`: hmmbench's timing of a device read and a migrate
-/// round trip against the minimal C program doing the same ioctls.
+/// `hmmbench overhead`: hmmbench's timing of every op its flows time
+/// against the minimal C program doing the same calls, interleaved and
+/// pinned to one CPU.
 struct OverheadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "overhead",
         abstract: "Measure hmmbench's harness overhead against a minimal C program (hmm-ref).",
         discussion: """
-        Runs the same kernel work twice on the real driver: through hmmbench's engine \
-        (flows fault-read and migrate-roundtrip, mapping=anon) and through hmm-ref \
-        (bench/reference/hmm-ref.c), with the same size, warmup, repetitions and device. \
-        Reports both timings and the ratio hmmbench / hmm-ref (1.00 = no overhead).
+        Runs the same kernel work on the real driver through hmmbench's engine (flows \
+        fault-read, fault-write, snapshot, migrate-to-dev, migrate-to-sys, migrate-roundtrip, \
+        exclusive, numa-move-pages; mapping=anon) and through hmm-ref \
+        (bench/reference/hmm-ref.c): both pinned to one CPU, interleaved in short blocks \
+        with alternating order and the same warm-up per block. Reports the ratio of medians \
+        hmmbench / hmm-ref (1.000 = no overhead) with a seeded bootstrap 95% interval, and \
+        the ratio of CVs.
 
         Needs /dev/hmm_dmirror0 (the real driver); it refuses the simulated backend. \
         bench/vm/run runs it inside a test kernel; bench/overhead runs it on this box.
@@ -31,8 +35,33 @@ struct OverheadCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Measured repetitions per tool and operation.", valueName: "N"))
     var reps: Int = 20
 
-    @Option(name: .long, help: ArgumentHelp("Repetitions run and discarded first, per tool and operation.", valueName: "N"))
-    var warmup: Int = 3
+    @Option(name: .long, help: ArgumentHelp("Repetitions run and discarded at the start of every block, by both tools.",
+                                            valueName: "N"))
+    var warmup: Int = 2
+
+    @Option(name: .long, help: ArgumentHelp("Measured repetitions of one tool before the other's turn.", valueName: "N"))
+    var block: Int = 5
+
+    @Option(name: .long, help: ArgumentHelp(
+        "CPU both tools are pinned to (default: lowest allowed CPU of node 0, which holds the memory).", valueName: "N"))
+    var cpu: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Only these ops, comma-separated (default: all).", valueName: "OP,..."))
+    var ops: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seed of the bootstrap interval.", valueName: "N"))
+    var seed: UInt64 = BootstrapInterval.defaultSeed
+
+    @Flag(name: .customLong("no-counters"), help: ArgumentHelp(
+        "Diagnostic: hmmbench's engine reads no counters around repetitions.", visibility: .hidden))
+    var noCounters = false
+
+    @Flag(name: .long, help: ArgumentHelp("Diagnostic: pin neither tool.", visibility: .hidden))
+    var unpinned = false
+
+    @Option(name: .customLong("fail-above"), help: ArgumentHelp(
+        "Exit 1 when some op's ratio interval lies wholly above this (e.g. 1.05).", valueName: "RATIO"))
+    var failAbove: Double?
 
     @Option(name: .long, help: ArgumentHelp("dmirror device: 0 (private) or 2 (coherent).", valueName: "N"))
     var device: Int = 0
@@ -44,8 +73,15 @@ struct OverheadCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let config = OverheadConfig(size: try PageSize.parse(size), repetitions: reps, warmup: warmup, device: device)
+        let chosen = try ops.map { try OverheadCommand.parseOps($0) } ?? OverheadOp.allCases
+        var config = OverheadConfig(size: try PageSize.parse(size), repetitions: reps, warmup: warmup, block: block,
+                                    device: device, cpu: cpu, ops: chosen, seed: seed)
+        config.counters = !noCounters
+        config.pin = !unpinned
         try config.validate()
+        if let failAbove, !(failAbove.isFinite && failAbove > 0) {
+            throw HMMBenchError.usage("--fail-above \(failAbove) is not a positive ratio", hint: "e.g. --fail-above 1.05")
+        }
         let selection = try BackendSelector.select(try backendOptions.options())
         try OverheadComparison.requireKernel(selection)
         let program = try ReferenceProgram.locate(explicit: reference)
@@ -54,5 +90,23 @@ struct OverheadCommand: ParsableCommand {
         }
         if let out { try AtomicWriter.writeJSON(report, to: out) }
         print(json ? try JSONOutput.string(report) : report.text())
+        if let failAbove {
+            let over = report.entries.filter { $0.exceeds(failAbove) }.map(\.op.rawValue)
+            if !over.isEmpty {
+                FileHandle.standardError.write(Data(("hmmbench overhead: ratio interval wholly above \(failAbove) for: "
+                                                     + over.joined(separator: ", ") + "\n").utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    static func parseOps(_ text: String) throws -> [OverheadOp] {
+        try text.split(separator: ",").map { word in
+            guard let op = OverheadOp(rawValue: String(word)) else {
+                throw HMMBenchError.usage("unknown op '\(word)'",
+                                          hint: "one of " + OverheadOp.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return op
+        }
     }
 }

@@ -2,24 +2,35 @@
  * hmm-ref: the smallest program that does the kernel work hmmbench times,
  * so that hmmbench's harness overhead is measured, not assumed.
  *
- *   hmm-ref read      --size BYTES --reps N --warmup W --device N [--uapi G]
- *   hmm-ref roundtrip --size BYTES --reps N --warmup W --device N [--uapi G]
+ *   hmm-ref OP --size BYTES --reps N --warmup W --device N [--uapi G]
+ *              [--cpu C] [--from N --to N --batch P]
  *
- * Every repetition (warmup ones too) maps a fresh private anonymous region
- * of SIZE bytes (MADV_NOHUGEPAGE) and populates it by writing, untimed.
- * Timed with clock_gettime(CLOCK_MONOTONIC_RAW), nothing else inside:
- *   read       one HMM_DMIRROR_READ of the whole region (hmm_range_fault,
- *              then the driver copies the range into ptr);
- *   roundtrip  HMM_DMIRROR_MIGRATE_TO_DEV (migrate_vma to device memory,
- *              then the driver copies the range back into ptr) followed by
- *              HMM_DMIRROR_MIGRATE_TO_SYS (migrate_vma back; ptr unused).
+ * Every repetition (warmup ones too) prepares untimed, then times with
+ * clock_gettime(CLOCK_MONOTONIC_RAW) only the calls below. "Fresh" is a
+ * private anonymous region of SIZE bytes (MADV_NOHUGEPAGE), every byte
+ * written, unmapped after the repetition.
+ *   read            HMM_DMIRROR_READ of a fresh region into ptr
+ *   write           HMM_DMIRROR_WRITE of a fresh region from ptr
+ *   snapshot        HMM_DMIRROR_SNAPSHOT of one written region (mapped once)
+ *                   into an npages-byte buffer
+ *   migrate-to-dev  HMM_DMIRROR_MIGRATE_TO_DEV of a fresh region (the driver
+ *                   copies the range back into ptr)
+ *   migrate-to-sys  untimed MIGRATE_TO_DEV of a fresh region, timed
+ *                   HMM_DMIRROR_MIGRATE_TO_SYS of it
+ *   roundtrip       MIGRATE_TO_DEV then MIGRATE_TO_SYS of a fresh region
+ *   exclusive       HMM_DMIRROR_EXCLUSIVE of a fresh region
+ *   move-pages      untimed: one written region (mapped once) put on node
+ *                   FROM; timed: move_pages(2) of it to node TO, BATCH pages
+ *                   a call (no device needed)
  * ptr is one SIZE-byte buffer, faulted in once before the first repetition.
- * After timing (untimed) cpages is checked against the page count.
+ * After timing (untimed) cpages (or every status) is checked.
+ * --cpu pins the process to one CPU before anything else.
  *
  * Output: one JSON object on stdout, e.g.
  *   {"tool":"hmm-ref","op":"read","uapi":"6.1","size":2097152,
- *    "page_size":4096,"device":0,"warmup":3,"reps":20,
+ *    "page_size":4096,"device":0,"warmup":3,"reps":20,"cpu":0,
  *    "clock":"CLOCK_MONOTONIC_RAW","samples_ns":[...]}
+ * ("cpu" is -1 when not pinned.)
  * Errors: one line on stderr with the errno name; exit 2 bad usage,
  * 3 missing device or permission, 4 a failed kernel call.
  *
@@ -29,6 +40,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -38,10 +50,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-/* ---- test_hmm uapi (lib/test_hmm_uapi.h, Linux 6.1) ---------------- */
+/* ---- test_hmm uapi (lib/test_hmm_uapi.h) ----------------------------- */
 
 struct hmm_dmirror_cmd {
 	uint64_t addr;   /* in: start of the mirrored range (page aligned) */
@@ -54,31 +67,31 @@ struct hmm_dmirror_cmd {
 _Static_assert(sizeof(struct hmm_dmirror_cmd) == 40, "hmm_dmirror_cmd is 40 bytes");
 _Static_assert(offsetof(struct hmm_dmirror_cmd, faults) == 32, "faults at 32");
 
-/* 6.1: every request is _IOWR('H', nr, struct hmm_dmirror_cmd). */
-#define HMM_DMIRROR_READ           _IOWR('H', 0x00, struct hmm_dmirror_cmd)
-#define HMM_DMIRROR_WRITE          _IOWR('H', 0x01, struct hmm_dmirror_cmd)
-#define HMM_DMIRROR_MIGRATE_TO_DEV _IOWR('H', 0x02, struct hmm_dmirror_cmd)
-#define HMM_DMIRROR_MIGRATE_TO_SYS _IOWR('H', 0x03, struct hmm_dmirror_cmd)
+/* Every request is _IOWR('H', nr, struct hmm_dmirror_cmd). */
+#define DMIRROR(nr) _IOWR('H', (nr), struct hmm_dmirror_cmd)
 
 /*
- * Older generations, for --uapi. READ is 0x00 and migrate-to-device 0x02
- * in every generation; MIGRATE_TO_SYS exists from 6.0 only (0x03 is
- * SNAPSHOT before 6.0, so it must never be sent there).
+ * The request numbers per generation, for --uapi. 0 means the generation
+ * has no such request (it is then never sent): MIGRATE_TO_SYS exists
+ * from 6.0 (0x03 is SNAPSHOT before), EXCLUSIVE from 5.14.
  */
 struct uapi {
 	const char *name;
-	unsigned long read;
-	unsigned long to_dev;
-	unsigned long to_sys; /* 0: the generation has no such request */
+	unsigned long read, write, to_dev, to_sys, snapshot, exclusive;
 };
 
 static const struct uapi uapis[] = {
-	{ "5.8",  HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, 0 },
-	{ "5.14", HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, 0 },
-	{ "6.0",  HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, HMM_DMIRROR_MIGRATE_TO_SYS },
-	{ "6.1",  HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, HMM_DMIRROR_MIGRATE_TO_SYS },
-	{ "6.19", HMM_DMIRROR_READ, HMM_DMIRROR_MIGRATE_TO_DEV, HMM_DMIRROR_MIGRATE_TO_SYS },
+	{ "5.8",  DMIRROR(0), DMIRROR(1), DMIRROR(2), 0,          DMIRROR(3), 0 },
+	{ "5.14", DMIRROR(0), DMIRROR(1), DMIRROR(2), 0,          DMIRROR(3), DMIRROR(4) },
+	{ "6.0",  DMIRROR(0), DMIRROR(1), DMIRROR(2), DMIRROR(3), DMIRROR(4), DMIRROR(5) },
+	{ "6.1",  DMIRROR(0), DMIRROR(1), DMIRROR(2), DMIRROR(3), DMIRROR(4), DMIRROR(5) },
+	{ "6.19", DMIRROR(0), DMIRROR(1), DMIRROR(2), DMIRROR(3), DMIRROR(4), DMIRROR(5) },
 };
+
+/* move_pages(2) without libnuma. */
+#ifndef MPOL_MF_MOVE
+#define MPOL_MF_MOVE (1 << 1)
+#endif
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -133,25 +146,35 @@ static void die(int code, const char *fmt, const char *arg)
 
 static void usage(FILE *f)
 {
-	fputs("usage: hmm-ref read|roundtrip --size BYTES --reps N --warmup W --device N\n"
-	      "               [--uapi 5.8|5.14|6.0|6.1|6.19]\n"
+	fputs("usage: hmm-ref OP --size BYTES --reps N --warmup W --device N\n"
+	      "               [--uapi 5.8|5.14|6.0|6.1|6.19] [--cpu C]\n"
+	      "               [--from N --to N --batch P]   (move-pages)\n"
 	      "\n"
-	      "The minimal C counterpart of hmmbench's fault-read and migrate-roundtrip\n"
-	      "flows. Each repetition maps a fresh private anonymous region of BYTES\n"
-	      "(MADV_NOHUGEPAGE), writes every byte, then times with\n"
-	      "CLOCK_MONOTONIC_RAW only:\n"
-	      "  read       HMM_DMIRROR_READ of the region into a BYTES buffer\n"
-	      "  roundtrip  HMM_DMIRROR_MIGRATE_TO_DEV (the driver copies the range\n"
-	      "             back into a BYTES buffer) then HMM_DMIRROR_MIGRATE_TO_SYS\n"
-	      "on /dev/hmm_dmirrorN. Prints one JSON object with every sample (ns).\n"
+	      "The minimal C counterpart of hmmbench's flows. Each repetition\n"
+	      "prepares untimed, then times with CLOCK_MONOTONIC_RAW only:\n"
+	      "  read            HMM_DMIRROR_READ of a fresh written region\n"
+	      "  write           HMM_DMIRROR_WRITE of a fresh written region\n"
+	      "  snapshot        HMM_DMIRROR_SNAPSHOT of one written region\n"
+	      "  migrate-to-dev  HMM_DMIRROR_MIGRATE_TO_DEV of a fresh region\n"
+	      "  migrate-to-sys  HMM_DMIRROR_MIGRATE_TO_SYS of a region migrated\n"
+	      "                  to the device untimed\n"
+	      "  roundtrip       MIGRATE_TO_DEV then MIGRATE_TO_SYS of a fresh region\n"
+	      "  exclusive       HMM_DMIRROR_EXCLUSIVE of a fresh written region\n"
+	      "  move-pages      move_pages(2) of a region from node FROM to TO\n"
+	      "A fresh region is private anonymous (MADV_NOHUGEPAGE), BYTES long,\n"
+	      "every byte written. Prints one JSON object with every sample (ns).\n"
 	      "\n"
 	      "  --size BYTES  region size, a multiple of the page size; K, M, G\n"
 	      "                suffixes are binary (default 2M)\n"
 	      "  --reps N      measured repetitions, 1-100000 (default 20)\n"
 	      "  --warmup W    repetitions run first and discarded, 0-10000 (default 3)\n"
 	      "  --device N    dmirror device 0-3 (default 0)\n"
-	      "  --uapi G      test_hmm request table (default 6.1); roundtrip needs\n"
-	      "                6.0 or later (MIGRATE_TO_SYS)\n"
+	      "  --uapi G      test_hmm request table (default 6.1); migrate-to-sys\n"
+	      "                and roundtrip need 6.0 or later, exclusive 5.14\n"
+	      "  --cpu C       pin to CPU C first (default: not pinned)\n"
+	      "  --from N      move-pages: source node (default 0)\n"
+	      "  --to N        move-pages: target node (default 1)\n"
+	      "  --batch P     move-pages: pages per call (default 512)\n"
 	      "  -h, --help    this text\n"
 	      "\n"
 	      "Exit codes: 0 ok, 2 bad usage, 3 no device or no permission,\n"
@@ -189,6 +212,12 @@ static unsigned long long parse_number(const char *opt, const char *text,
 }
 
 /* ---- the work -------------------------------------------------------- */
+
+enum op { OP_READ, OP_WRITE, OP_SNAPSHOT, OP_TO_DEV, OP_TO_SYS, OP_ROUNDTRIP, OP_EXCLUSIVE, OP_MOVE_PAGES };
+
+static const char *const op_names[] = {
+	"read", "write", "snapshot", "migrate-to-dev", "migrate-to-sys", "roundtrip", "exclusive", "move-pages",
+};
 
 static uint64_t now_ns(void)
 {
@@ -233,16 +262,67 @@ static void check_cpages(const char *what, const struct hmm_dmirror_cmd *cmd,
 	}
 }
 
+/* One untimed request that must process every page. */
+static void untimed(int fd, unsigned long request, const char *what, void *addr,
+		    void *buf, uint64_t npages)
+{
+	struct hmm_dmirror_cmd cmd;
+	int e = dmirror(fd, request, addr, buf, npages, &cmd);
+
+	if (e)
+		die_errno(EXIT_SYSTEM, e, "%s", what);
+	check_cpages(what, &cmd, npages);
+}
+
+static long move_pages_call(unsigned long count, void **pages, const int *nodes, int *status)
+{
+	return syscall(SYS_move_pages, 0, count, pages, nodes, status, MPOL_MF_MOVE);
+}
+
+/* The move_pages arrays, built once (untimed), as hmmbench's flow does. */
+struct move {
+	uint64_t npages, batch;
+	void **pages;
+	int *to_nodes, *from_nodes, *status;
+};
+
+/* Moves every page to the node in `nodes`, BATCH pages a call; 0 or errno. */
+static int move_all(const struct move *m, const int *nodes)
+{
+	for (uint64_t off = 0; off < m->npages; off += m->batch) {
+		uint64_t n = m->npages - off < m->batch ? m->npages - off : m->batch;
+
+		if (move_pages_call(n, m->pages + off, nodes + off, m->status + off) < 0)
+			return errno;
+	}
+	return 0;
+}
+
+/* Every status must be `node` (a page not there is a failure). */
+static void check_statuses(const struct move *m, int node, const char *what)
+{
+	for (uint64_t i = 0; i < m->npages; i++)
+		if (m->status[i] != node) {
+			fprintf(stderr, "hmm-ref: error: %s: page %" PRIu64 " has status %d, expected node %d\n",
+				what, i, m->status[i], node);
+			exit(EXIT_SYSTEM);
+		}
+}
+
 int main(int argc, char **argv)
 {
-	const char *op = NULL, *uapi_name = "6.1";
+	const char *op_name = NULL, *uapi_name = "6.1";
 	const struct uapi *uapi = NULL;
 	unsigned long long size = 2ULL << 20, reps = 20, warmup = 3, device = 0;
+	unsigned long long from = 0, to = 1, batch = 512;
+	long long cpu = -1;
 	long page = sysconf(_SC_PAGESIZE);
 	char path[64];
-	int fd, is_read;
+	int fd = -1, op = -1;
 	uint64_t npages, *samples;
-	void *buf;
+	void *buf, *kept = NULL;
+	unsigned char *snap = NULL;
+	struct move mv = { 0 };
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -259,6 +339,14 @@ int main(int argc, char **argv)
 			warmup = parse_number(a, v, 10000, 0); i++;
 		} else if (!strcmp(a, "--device")) {
 			device = parse_number(a, v, 3, 0); i++;
+		} else if (!strcmp(a, "--cpu")) {
+			cpu = (long long)parse_number(a, v, CPU_SETSIZE - 1, 0); i++;
+		} else if (!strcmp(a, "--from")) {
+			from = parse_number(a, v, 1023, 0); i++;
+		} else if (!strcmp(a, "--to")) {
+			to = parse_number(a, v, 1023, 0); i++;
+		} else if (!strcmp(a, "--batch")) {
+			batch = parse_number(a, v, 1048576, 0); i++;
 		} else if (!strcmp(a, "--uapi")) {
 			if (!v)
 				die(EXIT_USAGE, "%s needs a value", a);
@@ -266,27 +354,34 @@ int main(int argc, char **argv)
 		} else if (a[0] == '-') {
 			usage(stderr);
 			die(EXIT_USAGE, "unknown option %s", a);
-		} else if (!op) {
-			op = a;
+		} else if (!op_name) {
+			op_name = a;
 		} else {
 			die(EXIT_USAGE, "unexpected argument %s", a);
 		}
 	}
-	if (!op) {
+	if (!op_name) {
 		usage(stderr);
-		die(EXIT_USAGE, "%s", "missing operation: read or roundtrip");
+		die(EXIT_USAGE, "%s", "missing operation (read, write, snapshot, migrate-to-dev, "
+		    "migrate-to-sys, roundtrip, exclusive, move-pages)");
 	}
-	if (strcmp(op, "read") && strcmp(op, "roundtrip"))
-		die(EXIT_USAGE, "unknown operation '%s' (read or roundtrip)", op);
-	is_read = !strcmp(op, "read");
+	for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
+		if (!strcmp(op_names[i], op_name))
+			op = (int)i;
+	if (op < 0)
+		die(EXIT_USAGE, "unknown operation '%s' (read, write, snapshot, migrate-to-dev, "
+		    "migrate-to-sys, roundtrip, exclusive, move-pages)", op_name);
 	for (size_t i = 0; i < sizeof(uapis) / sizeof(uapis[0]); i++)
 		if (!strcmp(uapis[i].name, uapi_name))
 			uapi = &uapis[i];
 	if (!uapi)
 		die(EXIT_USAGE, "unknown --uapi '%s' (5.8, 5.14, 6.0, 6.1 or 6.19)", uapi_name);
-	if (!is_read && !uapi->to_sys)
-		die(EXIT_USAGE, "uapi %s has no MIGRATE_TO_SYS: roundtrip needs 6.0 or later",
-		    uapi_name);
+	if ((op == OP_TO_SYS || op == OP_ROUNDTRIP) && !uapi->to_sys)
+		die(EXIT_USAGE, "uapi %s has no MIGRATE_TO_SYS: needs 6.0 or later", uapi_name);
+	if (op == OP_EXCLUSIVE && !uapi->exclusive)
+		die(EXIT_USAGE, "uapi %s has no EXCLUSIVE: needs 5.14 or later", uapi_name);
+	if (op == OP_MOVE_PAGES && (from == to || batch == 0))
+		die(EXIT_USAGE, "%s", "move-pages needs --from and --to to differ and --batch of at least 1");
 	if (page <= 0)
 		die(EXIT_SYSTEM, "%s", "sysconf(_SC_PAGESIZE) failed");
 	if (size == 0 || size % (unsigned long long)page)
@@ -296,46 +391,115 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "%s", "--reps must be at least 1");
 	npages = size / (unsigned long long)page;
 
-	snprintf(path, sizeof(path), "/dev/hmm_dmirror%llu", device);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		const char *name = errno_name(e);
+	if (cpu >= 0) {
+		cpu_set_t set;
+		char text[24];
 
-		fprintf(stderr, "hmm-ref: error: cannot open %s: %s (%s)\n", path,
-			name ? name : "errno", strerror(e));
-		if (e == ENOENT)
-			fprintf(stderr, "hmm-ref: hint: load test_hmm (CONFIG_TEST_HMM=m: "
-				"modprobe test_hmm), or run inside bench/vm/run\n");
-		else if (e == EACCES || e == EPERM)
-			fprintf(stderr, "hmm-ref: hint: run as root or chmod a+rw %s\n", path);
-		return e == ENOENT || e == EACCES || e == EPERM || e == ENXIO || e == ENODEV
-		       ? EXIT_ENV : EXIT_SYSTEM;
+		CPU_ZERO(&set);
+		CPU_SET((int)cpu, &set);
+		snprintf(text, sizeof(text), "%lld", cpu);
+		/* EINVAL: not a CPU this process may run on. */
+		if (sched_setaffinity(0, sizeof(set), &set))
+			die_errno(errno == EINVAL ? EXIT_USAGE : EXIT_SYSTEM, errno, "sched_setaffinity to --cpu %s", text);
+	}
+
+	if (op != OP_MOVE_PAGES) {
+		snprintf(path, sizeof(path), "/dev/hmm_dmirror%llu", device);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			int e = errno;
+			const char *name = errno_name(e);
+
+			fprintf(stderr, "hmm-ref: error: cannot open %s: %s (%s)\n", path,
+				name ? name : "errno", strerror(e));
+			if (e == ENOENT)
+				fprintf(stderr, "hmm-ref: hint: load test_hmm (CONFIG_TEST_HMM=m: "
+					"modprobe test_hmm), or run inside bench/vm/run\n");
+			else if (e == EACCES || e == EPERM)
+				fprintf(stderr, "hmm-ref: hint: run as root or chmod a+rw %s\n", path);
+			return e == ENOENT || e == EACCES || e == EPERM || e == ENXIO || e == ENODEV
+			       ? EXIT_ENV : EXIT_SYSTEM;
+		}
 	}
 
 	samples = calloc(reps, sizeof(*samples));
 	if (!samples)
 		die_errno(EXIT_SYSTEM, ENOMEM, "%s", "sample array");
-	/* The driver copies the range into ptr: fault the buffer in once. */
+	/* The driver copies the range to or from ptr: fault the buffer in once. */
 	buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
 		die_errno(EXIT_SYSTEM, errno, "mmap of %s", "the ptr buffer");
-	memset(buf, 0, size);
+	memset(buf, op == OP_WRITE ? 0x6D : 0, size);
+
+	/* Regions kept across repetitions, and their arrays, built untimed. */
+	if (op == OP_SNAPSHOT) {
+		kept = fresh_region(size);
+		snap = calloc(npages, 1);
+		if (!snap)
+			die_errno(EXIT_SYSTEM, ENOMEM, "%s", "snapshot buffer");
+	} else if (op == OP_MOVE_PAGES) {
+		kept = fresh_region(size);
+		mv.npages = npages;
+		mv.batch = batch;
+		mv.pages = calloc(npages, sizeof(*mv.pages));
+		mv.to_nodes = calloc(npages, sizeof(int));
+		mv.from_nodes = calloc(npages, sizeof(int));
+		mv.status = calloc(npages, sizeof(int));
+		if (!mv.pages || !mv.to_nodes || !mv.from_nodes || !mv.status)
+			die_errno(EXIT_SYSTEM, ENOMEM, "%s", "move_pages arrays");
+		for (uint64_t i = 0; i < npages; i++) {
+			mv.pages[i] = (char *)kept + i * (uint64_t)page;
+			mv.to_nodes[i] = (int)to;
+			mv.from_nodes[i] = (int)from;
+		}
+	}
 
 	for (unsigned long long r = 0; r < warmup + reps; r++) {
 		struct hmm_dmirror_cmd cmd, back;
-		void *region = fresh_region(size);
-		uint64_t t0, t1;
-		int e;
+		void *region = kept ? kept : fresh_region(size);
+		uint64_t t0 = 0, t1 = 0;
+		int e = 0;
 
-		if (is_read) {
+		switch (op) {
+		case OP_READ:
+		case OP_WRITE:
+		case OP_EXCLUSIVE: {
+			unsigned long req = op == OP_READ ? uapi->read : op == OP_WRITE ? uapi->write : uapi->exclusive;
+
 			t0 = now_ns();
-			e = dmirror(fd, uapi->read, region, buf, npages, &cmd);
+			e = dmirror(fd, req, region, buf, npages, &cmd);
 			t1 = now_ns();
 			if (e)
-				die_errno(EXIT_SYSTEM, e, "%s", "HMM_DMIRROR_READ");
-			check_cpages("HMM_DMIRROR_READ", &cmd, npages);
-		} else {
+				die_errno(EXIT_SYSTEM, e, "%s", op_name);
+			check_cpages(op_name, &cmd, npages);
+			break;
+		}
+		case OP_SNAPSHOT:
+			t0 = now_ns();
+			e = dmirror(fd, uapi->snapshot, region, snap, npages, &cmd);
+			t1 = now_ns();
+			if (e)
+				die_errno(EXIT_SYSTEM, e, "%s", "HMM_DMIRROR_SNAPSHOT");
+			check_cpages("HMM_DMIRROR_SNAPSHOT", &cmd, npages);
+			break;
+		case OP_TO_DEV:
+			t0 = now_ns();
+			e = dmirror(fd, uapi->to_dev, region, buf, npages, &cmd);
+			t1 = now_ns();
+			if (e)
+				die_errno(EXIT_SYSTEM, e, "%s", "HMM_DMIRROR_MIGRATE_TO_DEV");
+			check_cpages("HMM_DMIRROR_MIGRATE_TO_DEV", &cmd, npages);
+			break;
+		case OP_TO_SYS:
+			untimed(fd, uapi->to_dev, "HMM_DMIRROR_MIGRATE_TO_DEV", region, buf, npages);
+			t0 = now_ns();
+			e = dmirror(fd, uapi->to_sys, region, NULL, npages, &back);
+			t1 = now_ns();
+			if (e)
+				die_errno(EXIT_SYSTEM, e, "%s", "HMM_DMIRROR_MIGRATE_TO_SYS");
+			check_cpages("HMM_DMIRROR_MIGRATE_TO_SYS", &back, npages);
+			break;
+		case OP_ROUNDTRIP:
 			t0 = now_ns();
 			e = dmirror(fd, uapi->to_dev, region, buf, npages, &cmd);
 			if (!e)
@@ -347,18 +511,32 @@ int main(int argc, char **argv)
 				die_errno(EXIT_SYSTEM, -e, "%s", "HMM_DMIRROR_MIGRATE_TO_SYS");
 			check_cpages("HMM_DMIRROR_MIGRATE_TO_DEV", &cmd, npages);
 			check_cpages("HMM_DMIRROR_MIGRATE_TO_SYS", &back, npages);
+			break;
+		case OP_MOVE_PAGES:
+			/* Untimed: every page back on FROM, checked. */
+			if ((e = move_all(&mv, mv.from_nodes)))
+				die_errno(EXIT_SYSTEM, e, "%s", "move_pages to --from");
+			check_statuses(&mv, (int)from, "placing the region on --from");
+			t0 = now_ns();
+			e = move_all(&mv, mv.to_nodes);
+			t1 = now_ns();
+			if (e)
+				die_errno(EXIT_SYSTEM, e, "%s", "move_pages to --to");
+			check_statuses(&mv, (int)to, "move_pages to --to");
+			break;
 		}
-		if (munmap(region, size))
+		if (!kept && munmap(region, size))
 			die_errno(EXIT_SYSTEM, errno, "munmap of %s", "the region");
 		if (r >= warmup)
 			samples[r - warmup] = t1 - t0;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 
 	printf("{\"tool\":\"hmm-ref\",\"op\":\"%s\",\"uapi\":\"%s\",\"size\":%llu,"
-	       "\"page_size\":%ld,\"device\":%llu,\"warmup\":%llu,\"reps\":%llu,"
+	       "\"page_size\":%ld,\"device\":%llu,\"warmup\":%llu,\"reps\":%llu,\"cpu\":%lld,"
 	       "\"clock\":\"CLOCK_MONOTONIC_RAW\",\"samples_ns\":[",
-	       op, uapi->name, size, page, device, warmup, reps);
+	       op_name, uapi->name, size, page, device, warmup, reps, cpu);
 	for (unsigned long long i = 0; i < reps; i++)
 		printf("%s%" PRIu64, i ? "," : "", samples[i]);
 	printf("]}\n");

@@ -139,15 +139,24 @@ struct OverheadTests {
         #expect(Self.error { _ = try OverheadComparison.referenceUAPI(custom) }?.kind == .usage)
     }
 
-    /// The parameters handed to the engine are ones the flows accept.
+    /// The parameters handed to the engine are ones the flows accept, and
+    /// every op hmm-ref knows has a flow.
     @Test func flowValuesMatchTheCatalog() throws {
+        #expect(OverheadOp.allCases.map(\.rawValue) == ["read", "write", "snapshot", "migrate-to-dev", "migrate-to-sys",
+                                                        "roundtrip", "exclusive", "move-pages"])
         for op in OverheadOp.allCases {
             let p = try FlowCatalog.standard.parameters(flow: op.flow, values: op.flowValues(size: 2 << 20, memory: .private))
-            #expect(p.values["mapping"] == "anon")
-            #expect(p.values["memory"] == "private")
+            #expect(p.values["mapping"] == (op == .exclusive ? nil : "anon"), "\(op)")
+            #expect(p.values["memory"] == (op == .movePages ? nil : "private"), "\(op)")
             #expect(try p.size() == 2 << 20)
         }
         #expect(OverheadOp.read.flowValues(size: 4096, memory: .private)["populate"] == "yes")
+        #expect(OverheadOp.snapshot.flowValues(size: 4096, memory: .private)["populate"] == "write")
+        #expect(OverheadOp.exclusive.flowValues(size: 4096, memory: .private)["phase"] == "make")
+        #expect(OverheadOp.movePages.flowValues(size: 4096, memory: .private)["batch"] == "512")
+        #expect(OverheadOp.roundtrip.requiredRequest == .migrateToSystem)
+        #expect(OverheadOp.exclusive.requiredRequest == .exclusive)
+        #expect(!OverheadOp.movePages.usesDevice)
     }
 
     // MARK: running the program
@@ -168,6 +177,9 @@ struct OverheadTests {
         let ref = ReferenceProgram(path: path)
         #expect(ref.arguments(.roundtrip, Self.config, uapi: "6.1")
             == ["roundtrip", "--size", "2097152", "--reps", "3", "--warmup", "1", "--device", "0", "--uapi", "6.1"])
+        #expect(ref.arguments(.movePages, Self.config, reps: 2, uapi: "6.1", cpu: 1)
+            == ["move-pages", "--size", "2097152", "--reps", "2", "--warmup", "1", "--device", "0", "--uapi", "6.1",
+                "--cpu", "1", "--from", "0", "--to", "1", "--batch", "512"])
         let out = try ref.run(.roundtrip, Self.config, uapi: "6.1")
         #expect(out.op == "roundtrip")
         #expect(out.samplesNs == [10, 20, 30])
@@ -220,6 +232,7 @@ struct OverheadTests {
 
     static func sampleReport() -> OverheadReport {
         var r = OverheadReport(uapi: "6.1", kernelRelease: "6.1.0-hmmbench", virtualization: "tcg", config: Self.config,
+                               cpu: MeasuringCPU(cpu: 0, reason: "default: lowest allowed CPU of node 0, which holds the memory"),
                                referenceProgram: "/bin/hmm-ref", startedAt: "2026-01-01T00:00:00Z")
         r.entries = [
             OverheadEntry(op: .read, referenceSamplesNs: [812_000, 820_000, 790_000], hmmbenchSamplesNs: [830_000, 845_000, 828_000],
@@ -239,7 +252,10 @@ struct OverheadTests {
             #expect(line.count <= 72, "too wide: '\(line)'")
         }
         #expect(text.contains("hmm-ref"))
-        #expect(text.contains("1.02"))
+        #expect(text.contains("1.022"))
+        #expect(text.contains("both on CPU 0"))
+        #expect(text.contains("blocks of 5"))
+        #expect(text.contains("not met: read,"))
         #expect(text.contains("tcg: software emulation"))
         #expect(text.contains("check FAILED"))
         #expect(text.contains("ratio = hmmbench / hmm-ref"))
@@ -249,12 +265,13 @@ struct OverheadTests {
         let r = Self.sampleReport()
         let data = try JSONOutput.data(r)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        for key in ["schema_version", "backend", "kernel_release", "virtualization", "size", "reps", "entries"] {
+        for key in ["schema_version", "backend", "kernel_release", "virtualization", "size", "reps", "block", "cpu", "bootstrap",
+                    "entries"] {
             #expect(object[key] != nil, "missing \(key)")
         }
         #expect(object["backend"] as? String == "kernel")
         let entry = try #require((object["entries"] as? [[String: Any]])?.first)
-        for key in ["op", "reference", "hmmbench", "ratio_median", "ratio_mean"] {
+        for key in ["op", "reference", "hmmbench", "ratio_median", "ratio_median_ci", "ratio_mean", "ratio_cv"] {
             #expect(entry[key] != nil, "missing entries[].\(key)")
         }
         #expect(try JSONDecoder().decode(OverheadReport.self, from: data) == r)

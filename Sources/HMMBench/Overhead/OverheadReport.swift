@@ -1,0 +1,120 @@
+import Foundation
+
+/// The result of `hmmbench overhead`: hmmbench's timing of the same
+/// ioctls as the minimal C program, side by side, with the ratio.
+public struct OverheadReport: Codable, Equatable, Sendable {
+    public static let currentSchemaVersion = 2
+
+    public var schemaVersion: Int
+    public var tool: String
+    /// Always "kernel": simulated numbers are never compared with real ones.
+    public var backend: BackendKind
+    public var uapi: String
+    public var kernelRelease: String
+    /// "bare-metal", "kvm", "tcg" (functional evidence only), "vm", "unknown".
+    public var virtualization: String
+    public var size: Int
+    /// Measured repetitions per tool and operation.
+    public var reps: Int
+    /// Repetitions discarded at the start of every block, by both tools.
+    public var warmup: Int
+    /// Measured repetitions of one tool before the other's turn.
+    public var block: Int
+    /// The CPU both tools were pinned to, and why (-1: not pinned).
+    public var cpu: MeasuringCPU
+    /// How the ratio's interval was computed.
+    public var bootstrap: String
+    public var device: Int
+    public var deviceMemory: DeviceMemoryKind
+    /// The reference program that ran.
+    public var referenceProgram: String
+    public var hmmbenchVersion: String
+    public var startedAt: String
+    public var entries: [OverheadEntry]
+    public var skipped: [OverheadSkip]
+    public var notes: [String]
+
+    public init(uapi: String, kernelRelease: String, virtualization: String, config: OverheadConfig, cpu: MeasuringCPU,
+                referenceProgram: String, startedAt: String, entries: [OverheadEntry] = [], skipped: [OverheadSkip] = [],
+                notes: [String] = []) {
+        schemaVersion = Self.currentSchemaVersion
+        tool = "hmmbench overhead"
+        backend = .kernel
+        self.uapi = uapi
+        self.kernelRelease = kernelRelease
+        self.virtualization = virtualization
+        size = config.size
+        reps = config.repetitions
+        warmup = config.warmup
+        block = config.block
+        self.cpu = cpu
+        bootstrap = "percentile bootstrap, 95%, \(config.resamples) resamples of each tool's samples, SplitMix64 seed \(config.seed)"
+        device = config.device
+        deviceMemory = config.memory
+        self.referenceProgram = referenceProgram
+        hmmbenchVersion = HMMBenchVersion.string
+        self.startedAt = startedAt
+        self.entries = entries
+        self.skipped = skipped
+        self.notes = notes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case tool, backend, uapi
+        case kernelRelease = "kernel_release"
+        case virtualization, size, reps, warmup, block, cpu, bootstrap, device
+        case deviceMemory = "device_memory"
+        case referenceProgram = "reference_program"
+        case hmmbenchVersion = "hmmbench_version"
+        case startedAt = "started_at"
+        case entries, skipped, notes
+    }
+
+    /// The report as plain text, no line wider than 72 columns.
+    public func text() -> String {
+        var lines: [String] = []
+        lines.append("hmmbench overhead: hmmbench's engine vs hmm-ref (same calls in C)")
+        lines.append("kernel \(kernelRelease), uapi \(uapi), \(virtualization), /dev/hmm_dmirror\(device) (\(deviceMemory.rawValue))")
+        lines.append("\(PageSize.format(bytes: size)) anon private, \(reps) reps each, CLOCK_MONOTONIC_RAW")
+        let placement = cpu.cpu >= 0 ? "both on CPU \(cpu.cpu) (\(cpu.reason))" : "neither pinned (diagnostic)"
+        lines.append(contentsOf: TextLayout.wrap("\(placement); interleaved in blocks of \(block), "
+                                                 + "order alternating, \(warmup) warm-up reps per block for both"))
+        if SystemFacts.isSoftwareEmulated(virtualization) {
+            lines.append("tcg: software emulation; the ratio is evidence, the times are not")
+        }
+        lines.append("")
+        // 2 + 14 + 8 + 9 + 6 + 6 + 11 + 5 + 7 separators = 68 columns.
+        let cols = [TextLayout.Column(14, left: true), TextLayout.Column(8, left: true), TextLayout.Column(9),
+                    TextLayout.Column(6), TextLayout.Column(6), TextLayout.Column(11), TextLayout.Column(5)]
+        lines.append(TextLayout.row(["op", "tool", "median", "cv", "ratio", "95% CI", "cv"], cols))
+        lines.append(TextLayout.row(["", "", "", "", "median", "of ratio", "ratio"], cols))
+        lines.append(TextLayout.row(cols.map { String(repeating: "-", count: $0.width) }, cols))
+        for e in entries {
+            lines.append(TextLayout.row([e.op.rawValue, "hmm-ref", Format.duration(ns: e.reference.median),
+                                         TextLayout.percent(e.reference.cv)], cols))
+            let ci = e.ratioMedianCI.map { Format.fixed($0.low, 3) + "-" + Format.fixed($0.high, 3) } ?? "n/a"
+            lines.append(TextLayout.row(["", "hmmbench", Format.duration(ns: e.hmmbench.median), TextLayout.percent(e.hmmbench.cv),
+                                         e.ratioMedian.map { Format.fixed($0, 3) } ?? "n/a", ci,
+                                         e.ratioCV.map { Format.fixed($0, 2) } ?? "n/a"], cols))
+            if let c = e.hmmbenchCheck, !c.passed {
+                lines.append(contentsOf: TextLayout.wrap("  check FAILED (\(e.flow)): \(c.detail)"))
+            }
+        }
+        if entries.isEmpty { lines.append("  (no operation compared)") }
+        lines.append("")
+        lines.append("ratio = hmmbench / hmm-ref; 1.000 means no harness overhead")
+        lines.append(contentsOf: TextLayout.wrap("95% CI: \(bootstrap)"))
+        let missed = entries.filter { $0.meetsTarget() == false }.map(\.op.rawValue)
+        if !entries.isEmpty {
+            lines.append(contentsOf: TextLayout.wrap(missed.isEmpty
+                ? "target met for every op: CI within 1.00 +- 0.01, cv ratio <= 1.5"
+                : "target (CI within 1.00 +- 0.01, cv ratio <= 1.5) not met: \(missed.joined(separator: ", "))"))
+        }
+        for s in skipped {
+            lines.append(contentsOf: TextLayout.wrap("skipped \(s.op.rawValue): \(s.reason)"))
+        }
+        for n in notes { lines.append(contentsOf: TextLayout.wrap("note: \(n)")) }
+        return lines.joined(separator: "\n")
+    }
+}
