@@ -150,6 +150,21 @@ int hmmb_pin_to_cpu(int cpu)
     return sched_setaffinity(0, sizeof(set), &set) < 0 ? -errno : 0;
 }
 
+size_t hmmb_affinity_size(void)
+{
+    return sizeof(cpu_set_t);
+}
+
+int hmmb_get_affinity(void *mask, size_t size)
+{
+    return sched_getaffinity(0, size, (cpu_set_t *)mask) < 0 ? -errno : 0;
+}
+
+int hmmb_set_affinity(const void *mask, size_t size)
+{
+    return sched_setaffinity(0, size, (const cpu_set_t *)mask) < 0 ? -errno : 0;
+}
+
 int hmmb_current_cpu(void)
 {
     int c = sched_getcpu();

@@ -272,6 +272,11 @@ int hmmb_current_cpu(void);
 int hmmb_allowed_cpu_count(void);
 /* Whether a CPU is in the calling thread's affinity mask (1/0), or -errno. */
 int hmmb_cpu_allowed(int cpu);
+/* The calling thread's mask into/from `size` opaque bytes (at least
+ * hmmb_affinity_size()), to put it back after pinning. 0 or -errno. */
+size_t hmmb_affinity_size(void);
+int hmmb_get_affinity(void *mask, size_t size);
+int hmmb_set_affinity(const void *mask, size_t size);
 
 /* Monotonic raw clock in nanoseconds: immune to NTP slewing. */
 static inline uint64_t hmmb_now_ns(void)

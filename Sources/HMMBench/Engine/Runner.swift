@@ -63,6 +63,23 @@ public enum Runner {
         if r < 0 { throw HMMBenchError.system("sched_setaffinity to CPU \(cpu)", errno: -r) }
     }
 
+    /// The calling thread's CPU mask, to put back after a run pinned it.
+    public struct Affinity {
+        var mask: [UInt8]
+
+        /// The mask now; nil if it cannot be read.
+        public static func current() -> Affinity? {
+            var mask = [UInt8](repeating: 0, count: hmmb_affinity_size())
+            let r = mask.withUnsafeMutableBytes { hmmb_get_affinity($0.baseAddress, $0.count) }
+            return r == 0 ? Affinity(mask: mask) : nil
+        }
+
+        /// Sets the calling thread's mask back to this one.
+        public func restore() {
+            _ = mask.withUnsafeBytes { hmmb_set_affinity($0.baseAddress, $0.count) }
+        }
+    }
+
     /// Binds the calling thread's future allocations to `node`
     /// (set_mempolicy MPOL_BIND). On a simulated topology only the node is
     /// checked: there is nothing real to bind.
@@ -108,6 +125,10 @@ public enum Runner {
         var deltas: [[String: Int64]] = []
         samples.reserveCapacity(options.repetitions)
         pagesDone.reserveCapacity(options.repetitions)
+        deltas.reserveCapacity(captureCounters ? options.repetitions : 0)
+        // Opened and its buffers touched now: around each window it only
+        // reads (see CounterReader).
+        let counters = captureCounters ? CounterReader() : nil
         var stage = FailedFlow.Stage.prepare
         do {
             for _ in 0..<options.warmup {
@@ -126,10 +147,14 @@ public enum Runner {
                 }
                 stage = .prepare
                 try instance.prepare()
-                let before = captureCounters ? CounterSnapshot.capture() : nil
+                // Between these two reads: the flow's measure() and
+                // nothing of the engine's (no allocation, no Foundation).
+                counters?.read(.before)
                 stage = .measure
                 let ns = try instance.measure()
-                if let before { deltas.append(CounterSnapshot.capture().delta(since: before)) }
+                counters?.read(.after)
+                // After the window: parse, record, report.
+                if let counters { deltas.append(counters.delta()) }
                 samples.append(Double(ns))
                 pagesDone.append(instance.lastPagesDone ?? instance.pagesPerOp)
                 onRepetition?(samples.count)

@@ -100,12 +100,19 @@ public final class SuiteRunner {
     /// (also written to `outputPath`). A flow that fails is recorded and
     /// the run goes on; Ctrl-C ends it early with `complete = false`.
     public func run(suite: String?, entries: [FlowParameters], rejected planSkips: [SkippedFlow] = []) throws -> RunRecord {
-        if let cpu = options.cpu { try Runner.pin(cpu: cpu) }
+        // The measuring thread is pinned (by default too): a thread that
+        // moves between CPUs between repetitions is a source of noise.
+        let measuring = MeasuringCPU.choose(explicit: options.cpu, node: options.memoryNode ?? 0,
+                                            topology: selection.migrator.topology)
+        let saved = Runner.Affinity.current()
+        if let measuring { try Runner.pin(cpu: measuring.cpu) }
+        defer { saved?.restore() }
         if let node = options.memoryNode { try Runner.bindMemory(node: node, migrator: selection.migrator) }
         _ = hmmb_install_interrupt_handler()
-        let context = FlowContext(mirror: selection.mirror, migrator: selection.migrator, pinnedCPU: options.cpu)
+        let context = FlowContext(mirror: selection.mirror, migrator: selection.migrator, pinnedCPU: measuring?.cpu)
         var record = RunRecord(suite: suite, startedAt: EnvironmentCapture.timestamp(),
-                               environment: EnvironmentCapture.capture(selection, pinnedCPU: options.cpu))
+                               environment: EnvironmentCapture.capture(selection, pinnedCPU: measuring?.cpu))
+        record.environment.pinnedCPUReason = measuring?.reason
         record.environment.memoryNode = options.memoryNode
         record.skipped = planSkips
         for r in planSkips {

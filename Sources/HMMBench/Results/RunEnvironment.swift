@@ -19,6 +19,8 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
     public var hostname: String
     /// CPU the measuring thread was pinned to, if any.
     public var pinnedCPU: Int?
+    /// Why that CPU (`--cpu N`, or the default rule); nil in older files.
+    public var pinnedCPUReason: String?
     /// NUMA node memory was bound to (`--membind`), if any.
     public var memoryNode: Int?
     /// The simulator's behaviour generation ("6.1-6.14", "6.15-6.18",
@@ -51,6 +53,7 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
         case commandLine = "command_line"
         case hostname
         case pinnedCPU = "pinned_cpu"
+        case pinnedCPUReason = "pinned_cpu_reason"
         case memoryNode = "memory_node"
         case simProfile = "sim_profile"
     }
