@@ -64,10 +64,14 @@ public final class StderrProgress: ProgressSink {
 /// never names one. Each
 /// entry ends as a result, a failure (`failed`, with errno and stage) or a
 /// skip (`skipped`, what the box lacks). The record is written atomically
-/// after every flow once it holds a result or a failure, so a crash or a
+/// as flows finish once it holds a result or a failure, so a crash or a
 /// second Ctrl-C keeps what completed, and a run that measured nothing
-/// never replaces an earlier file. One Ctrl-C ends the run after the
-/// repetition under way, keeping the flow's finished repetitions.
+/// never replaces an earlier file. Those writes are paced so that they
+/// cost a bounded share of the run (`writeShare`): each rewrites the whole
+/// file, and one after every flow made a run quadratic in its flows. The
+/// first flow's write, a write as soon as a Ctrl-C is seen and the last
+/// write are never skipped. One Ctrl-C ends the run after the repetition
+/// under way, keeping the flow's finished repetitions.
 public final class SuiteRunner {
     public let selection: BackendSelection
     public let options: RunOptions
@@ -80,6 +84,12 @@ public final class SuiteRunner {
     public private(set) var wroteOutput = false
     /// Whether Ctrl-C has arrived: the signal flag (tests give their own).
     public var isInterrupted: () -> Bool = { Runner.interrupted }
+    /// At most this share of the run goes to intermediate writes: after a
+    /// write that took t seconds, the next one waits until t * (1 - share)
+    /// / share seconds have passed (0.2: four times the write's cost).
+    public var writeShare = 0.2
+    /// How many times `run` wrote `outputPath` (tests check the pacing).
+    public private(set) var writes = 0
 
     public init(selection: BackendSelection, options: RunOptions, catalog: FlowCatalog = .standard,
                 outputPath: String?, progress: ProgressSink? = nil) {
@@ -120,6 +130,25 @@ public final class SuiteRunner {
                                    result: nil, failed: nil, skipped: r.reason, seconds: 0)
         }
         var todo = entries
+        // Pacing of the intermediate writes (see writeShare).
+        var lastWrite: UInt64?
+        var lastWriteCost = 0.0
+        var unsaved = false
+        func saveProgress(_ record: RunRecord, done: Int, force: Bool) throws {
+            guard hasMeasurements(record), unsaved else { return }
+            let now = Clock.now()
+            if !force, let last = lastWrite,
+               Double(now &- last) / 1e9 < lastWriteCost * (1 - writeShare) / max(writeShare, 1e-3) { return }
+            // What a reader of this file sees if the process dies before
+            // the next save (a second Ctrl-C, a kill).
+            var snapshot = record
+            snapshot.incompleteReason = "the run stopped before it finished: \(done) of \(todo.count) flows done"
+            try save(snapshot)
+            let end = Clock.now()
+            lastWrite = end
+            lastWriteCost = Double(end &- now) / 1e9
+            unsaved = false
+        }
         // The ceiling comes first so every later result can be compared to it.
         if let i = todo.firstIndex(where: { (try? catalog.flow(named: $0.flow))?.providesCeiling == true }), i != 0 {
             todo.insert(todo.remove(at: i), at: 0)
@@ -139,9 +168,13 @@ public final class SuiteRunner {
                 let definition = try catalog.flow(named: params.flow)
                 options.warmup = max(options.warmup, definition.minimumWarmup)
                 let planned = options.repetitions
+                let completed = record
                 let result = try Runner.run(definition, params, context: context, options: options,
-                                            isInterrupted: isInterrupted) { [progress] done in
+                                            isInterrupted: isInterrupted) { [progress, isInterrupted] done in
                     progress?.repetitionFinished(index: index, of: todo.count, label: label, done: done, planned: planned)
+                    // A first Ctrl-C: what completed goes to disk now, before
+                    // a second one can stop the process.
+                    if isInterrupted() { try? saveProgress(completed, done: index, force: true) }
                 }
                 if definition.providesCeiling { context.copyBandwidthGiBps = result.throughput.gibPerS.median }
                 if !ran.contains(where: { $0.name == definition.name }) { ran.append(definition) }
@@ -179,13 +212,8 @@ public final class SuiteRunner {
             }
             for definition in ran { definition.derive(&record.results) }
             if record.incompleteReason != nil { break }
-            if hasMeasurements(record) {
-                // What a reader of this file sees if the process dies before
-                // the next save (a second Ctrl-C, a kill).
-                var snapshot = record
-                snapshot.incompleteReason = "the run stopped before it finished: \(index + 1) of \(todo.count) flows done"
-                try save(snapshot)
-            }
+            unsaved = true
+            try saveProgress(record, done: index + 1, force: lastWrite == nil || isInterrupted())
         }
         record.finishedAt = EnvironmentCapture.timestamp()
         record.complete = record.incompleteReason == nil
@@ -205,5 +233,6 @@ public final class SuiteRunner {
         guard let outputPath else { return }
         try AtomicWriter.writeJSON(record, to: outputPath)
         wroteOutput = true
+        writes += 1
     }
 }
