@@ -34,8 +34,12 @@ public struct CounterSnapshot: Equatable, Sendable {
         forEachLine(bytes) { line in
             guard let space = line.firstIndex(of: UInt8(ascii: " ")), space > line.startIndex else { return }
             let name = UnsafeRawBufferPointer(rebasing: line[line.startIndex..<space])
-            if !wanted.isEmpty, !wanted.contains(where: { p in p.count <= name.count && name.prefix(p.count).elementsEqual(p) }) {
-                return
+            if !wanted.isEmpty {
+                var match = false
+                for p in wanted where p.count <= name.count && p.first == name.first {
+                    if p.withUnsafeBytes({ memcmp($0.baseAddress!, name.baseAddress!, p.count) }) == 0 { match = true; break }
+                }
+                if !match { return }
             }
             let rest = UnsafeRawBufferPointer(rebasing: line[(space + 1)...])
             var fields = 0
