@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// The engine's hot path: counters read into preallocated buffers, the
 /// measuring thread pinned by default and put back afterwards.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 /// The record is rewritten as flows finish, but paced: the writes cost a
 /// bounded share of the run instead of one whole-file write per flow.
