@@ -19,6 +19,21 @@ HB_REQUIRED_OPTIONS=(
   TEST_HMM
 )
 
+# hb_fragment_options FILE: each option a config fragment sets, as
+# CONFIG_X=VALUE lines ("# CONFIG_X is not set" gives CONFIG_X=n).
+hb_fragment_options() {
+  sed -nE -e 's/^(CONFIG_[A-Za-z0-9_]+)=(.*)$/\1=\2/p' \
+    -e 's/^# (CONFIG_[A-Za-z0-9_]+) is not set.*$/\1=n/p' "$1"
+}
+
+# hb_config_value CONFIG OPTION: OPTION's value in a .config (n when unset
+# or absent, as Kconfig reads it).
+hb_config_value() {
+  local v
+  v=$(grep -m1 -E "^$2=" "$1" | cut -d= -f2- || true)
+  printf '%s\n' "${v:-n}"
+}
+
 log() { printf '%s: %s\n' "$HB_PROG" "$*" >&2; }
 warn() { printf '%s: warning: %s\n' "$HB_PROG" "$*" >&2; }
 # die MESSAGE [EXIT_CODE]
