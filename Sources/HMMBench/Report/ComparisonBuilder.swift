@@ -141,9 +141,38 @@ extension Comparison {
     }
 
     /// One line per aspect of the environment that differs between runs:
-    /// CPU model, THP, governor, uapi, NUMA node count, hmmbench version,
-    /// virtualization (with what TCG means).
+    /// first each recorded kernel config option (two kernels are only
+    /// compared on equal terms when these agree), then CPU model, THP,
+    /// governor, uapi, NUMA node count, hmmbench version, virtualization
+    /// (with what TCG means).
     static func environmentDifferences(_ runs: [LoadedRun], _ headers: [RunHeader]) -> [String] {
+        configDifferences(runs.map(\.record.environment.kernel), headers) + otherDifferences(runs, headers)
+    }
+
+    /// One line per CONFIG_ option whose recorded value differs between
+    /// runs, sorted by name. An option a recorded config lacks reads as
+    /// "n" (as Kconfig reads it: the option is not in that version); a run
+    /// with no config recorded at all is named once instead.
+    static func configDifferences(_ kernels: [KernelFacts], _ headers: [RunHeader]) -> [String] {
+        let recorded = kernels.map { !$0.config.isEmpty }
+        guard recorded.contains(true) else { return [] }
+        var out: [String] = []
+        if recorded.contains(false) {
+            let missing = zip(headers, recorded).filter { !$1 }.map(\.0.label)
+            out.append("kernel config not recorded for \(missing.joined(separator: ", ")): its options cannot be compared")
+        }
+        let keys = Set(kernels.flatMap(\.config.keys)).sorted()
+        let compared = zip(headers, kernels).filter { !$1.config.isEmpty }
+        for key in keys {
+            let values = compared.map { $1.config[key] ?? "n" }
+            guard Set(values).count > 1 else { continue }
+            out.append("kernel config \(key) differs: "
+                + zip(compared, values).map { "\($0.0.label) \($1)" }.joined(separator: ", "))
+        }
+        return out
+    }
+
+    static func otherDifferences(_ runs: [LoadedRun], _ headers: [RunHeader]) -> [String] {
         let aspects: [(String, (RunEnvironment) -> String)] = [
             ("CPU model", { $0.cpu.model }),
             ("THP", { "enabled=\($0.thp.enabled ?? "n/a") defrag=\($0.thp.defrag ?? "n/a")" }),

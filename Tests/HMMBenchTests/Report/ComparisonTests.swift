@@ -223,6 +223,28 @@ struct ComparisonTests {
         #expect(try compare([a, a]).environmentDifferences.isEmpty)
     }
 
+    @Test func kernelConfigDifferencesComeFirst() throws {
+        var envA = F.environment()
+        envA.kernel.config = ["CONFIG_SLUB_TINY": "n", "CONFIG_SLUB_CPU_PARTIAL": "y", "CONFIG_HZ": "250"]
+        var envB = F.environment(cpu: "QEMU TCG CPU version 2.5+")
+        // 6.1 has no SLUB_TINY at all: absent reads as n, so it agrees.
+        envB.kernel.config = ["CONFIG_SLUB_CPU_PARTIAL": "n", "CONFIG_HZ": "1000"]
+        let a = F.record([F.result(meanNs: 1e6)], environment: envA)
+        let b = F.record([F.result(meanNs: 1e6)], environment: envB)
+        let d = try compare([a, b]).environmentDifferences
+        #expect(d.count == 3)
+        #expect(d[0] == "kernel config CONFIG_HZ differs: A 250, B 1000")
+        #expect(d[1] == "kernel config CONFIG_SLUB_CPU_PARTIAL differs: A y, B n")
+        #expect(d[2].hasPrefix("CPU model differs"))
+        #expect(TextExporter().render(try compare([a, b])).contains("CONFIG_SLUB_CPU_PARTIAL"))
+        // A run without a recorded config is named, not compared.
+        var envC = F.environment()
+        envC.kernel.config = [:]
+        let c = F.record([F.result(meanNs: 1e6)], environment: envC)
+        let e = try compare([a, c]).environmentDifferences
+        #expect(e == ["kernel config not recorded for B: its options cannot be compared"])
+    }
+
     @Test func headerStatesBackendAndVirtualizationOfEveryRun() throws {
         let a = F.record([F.result(meanNs: 1e6)], environment: F.environment(virtualization: "bare-metal"))
         let b = F.record([F.result(meanNs: 1e6)], environment: F.environment(virtualization: "kvm"), complete: false)

@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import HMMBench
 
 /// Parsers over captured /proc and /sys text.
@@ -58,6 +59,25 @@ struct SystemFactsTests {
         CONFIG_OTHER=y
         """
         #expect(SystemFacts.parseConfig(text) == ["CONFIG_TEST_HMM": "m", "CONFIG_DEBUG_TLBFLUSH": "n", "CONFIG_HZ": "250"])
+    }
+
+    /// Every option the test bed pins (bench/vm/config/pinned.fragment) is
+    /// recorded with a run, so `compare` can name one that differs.
+    @Test func everyPinnedTestBedOptionIsRecorded() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: repo.appendingPathComponent("bench/vm/config/pinned.fragment"), encoding: .utf8)
+        let pinned = text.split(separator: "\n").compactMap { line -> String? in
+            if line.hasPrefix("CONFIG_"), let eq = line.firstIndex(of: "=") { return String(line[..<eq]) }
+            if line.hasPrefix("# CONFIG_"), line.hasSuffix(" is not set") { return String(line.dropFirst(2).dropLast(11)) }
+            return nil
+        }
+        #expect(pinned.count > 20)
+        let missing = pinned.filter { !SystemFacts.relevantConfig.contains($0) }
+        #expect(missing.isEmpty, "pinned but not recorded: \(missing)")
+        // And parsing a .config keeps them.
+        #expect(SystemFacts.parseConfig("CONFIG_SLUB_CPU_PARTIAL=y\n# CONFIG_SLUB_TINY is not set\n")
+            == ["CONFIG_SLUB_CPU_PARTIAL": "y", "CONFIG_SLUB_TINY": "n"])
     }
 
     @Test func virtualization() {
