@@ -4,7 +4,7 @@
 #   make test    unit, conformance and end-to-end tests, the test bed's
 #                own tests (bench/vm/tests: no kernel needed), and shellcheck
 #                of every script under bench/
-.PHONY: bench test build release deps shellcheck vm-smoke man clean
+.PHONY: bench test build release deps shellcheck vm-smoke bench-kernels man clean
 
 SUITE   ?= quick
 BACKEND ?= auto
@@ -55,6 +55,14 @@ bench: release
 
 vm-smoke:
 	bench/vm/smoke
+
+# Both kernels a reviewer compares today, built with the same pinned
+# options (bench/vm/config/pinned.fragment), booted with the quick suite:
+# results in $(OUT)/kernels/<kernel-id>/, the comparison (config options
+# that differ first) in $(OUT)/kernels/compare.txt. Not in CI: a cold
+# build of both takes longer than CI allows (times in bench/vm/README.md).
+bench-kernels:
+	bench/vm/run --kernel debian:6.1 --kernel debian:6.12 --suite quick --strict --out $(OUT)/kernels
 
 # Man pages (one per subcommand) from the commands' own help, into out/man:
 #   man -l out/man/hmmbench.run.1
