@@ -8,6 +8,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case csv
     /// The report's model as JSON (sorted keys, pretty).
     case json
+    /// Flat `key: value` lines, numbers only (LKP stats, LAVA measurements).
+    case metrics
 
     /// The format a `--format` value names: any case, and "md" for markdown.
     public init?(name: String) {
@@ -20,7 +22,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// the formats otherwise.
     public static func parse(_ s: String) throws -> ReportFormat {
         guard let f = ReportFormat(name: s) else {
-            throw HMMBenchError.usage("unknown format '\(s)'", hint: "one of text, markdown, csv, json")
+            throw HMMBenchError.usage("unknown format '\(s)'", hint: "one of \(allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return f
     }
@@ -32,6 +34,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .markdown: return MarkdownExporter()
         case .csv: return CSVExporter()
         case .json: return JSONExporter()
+        case .metrics: return MetricsExporter()
         }
     }
 }

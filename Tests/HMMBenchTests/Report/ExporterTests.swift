@@ -35,10 +35,34 @@ struct ExporterTests {
         return rows
     }
 
-    @Test func oneProtocolFourFormats() throws {
+    @Test func oneProtocolEveryFormat() throws {
         #expect(ReportFormat.allCases.map { $0.exporter.format } == ReportFormat.allCases)
         #expect(try ReportFormat.parse("md") == .markdown)
         #expect(throws: HMMBenchError.self) { try ReportFormat.parse("xml") }
+    }
+
+    /// The metrics format (LKP stats, LAVA measurements): every line is
+    /// `key: number` by the strict pattern, n/a values are left out, and
+    /// a failed or skipped entry is a line of its own.
+    @Test func metricsLinesAreStrictKeyNumberPairs() throws {
+        let pattern = try Regex("^[a-z0-9_.-]+: -?[0-9.e+-]+$")
+        var rec = F.record(F.sweep() + [F.result("single", meanNs: 1e6, n: 1)],
+                           skipped: [SkippedFlow(flow: "cross-device", params: ["memory": "coherent"], reason: "no dev2")])
+        rec.failed = [FailedFlow(flow: "migrate-to-dev", params: ["size": "2M", "mapping": "THP"], stage: .measure,
+                                 reason: "EINVAL", errno: EINVAL)]
+        let run = MetricsExporter().render(RunReport(F.loaded(rec, "base.json")))
+        let cmp = try ReportFormat.metrics.exporter.render(try sample())
+        for text in [run, cmp] {
+            let lines = text.split(separator: "\n").map(String.init)
+            #expect(!lines.isEmpty)
+            for line in lines { #expect(line.wholeMatch(of: pattern) != nil, "not key: number: \(line)") }
+        }
+        #expect(run.contains("migrate-to-dev.mapping-thp.size-2m.failed: 1\n"))
+        #expect(run.contains("cross-device.memory-coherent.skipped: 1\n"))
+        // n = 1: the spread is n/a, so no stddev line; the mean is there.
+        #expect(run.contains("single.") && run.contains(".time_n: 1\n"))
+        #expect(!run.split(separator: "\n").contains { $0.hasPrefix("single") && $0.contains("time_stddev_ns") })
+        #expect(cmp.contains("_change_pct.b: "))
     }
 
     @Test func csvIsRectangularAndCarriesContext() throws {
