@@ -54,11 +54,12 @@ static void hmmb_on_interrupt(int sig)
     errno = saved;
 }
 
-int hmmb_install_interrupt_handler(void)
+/* Installs `handler` for SIGINT and SIGTERM and unblocks both. */
+static int hmmb_install_signal_handler(void (*handler)(int))
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = hmmb_on_interrupt;
+    sa.sa_handler = handler;
     /* Slow calls (write, fsync, a driver ioctl) resume after the handler
      * instead of failing with EINTR: Ctrl-C must not become a failure. */
     sa.sa_flags = SA_RESTART;
@@ -79,6 +80,11 @@ int hmmb_install_interrupt_handler(void)
     return 0;
 }
 
+int hmmb_install_interrupt_handler(void)
+{
+    return hmmb_install_signal_handler(hmmb_on_interrupt);
+}
+
 /*
  * For commands that do not poll the flag (report, compare, plot,
  * conformance, ...): the first signal ends the process, but never before
@@ -97,23 +103,7 @@ static void hmmb_on_exit_signal(int sig)
 
 int hmmb_install_exit_handler(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = hmmb_on_exit_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaddset(&sa.sa_mask, SIGINT);
-    sigaddset(&sa.sa_mask, SIGTERM);
-    if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-        return -errno;
-    /* As for run: an inherited blocked mask must not hide Ctrl-C. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    if (pthread_sigmask(SIG_UNBLOCK, &set, NULL) != 0)
-        return -EINVAL;
-    return 0;
+    return hmmb_install_signal_handler(hmmb_on_exit_signal);
 }
 
 int hmmb_interrupted(void)
