@@ -115,17 +115,9 @@ extension FlowResult {
     /// GiB/s: `throughput.gibPerS` over `gibPerSSamples`.
     public var rate: MetricSample { MetricSample(stats: throughput.gibPerS, values: gibPerSSamples) }
 
-    /// The samples (ns per operation).
-    public var timeSamples: [Double] { samplesNs }
-
     /// Per-sample throughput in GiB/s, computed as `Throughput` does
     /// (only pages the kernel processed count).
     public var gibPerSSamples: [Double] {
         Throughput.rates(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp, pagesDone: pagesDone).gibPerS
-    }
-
-    /// Per-sample pages per second, computed as `Throughput` does.
-    public var pagesPerSSamples: [Double] {
-        Throughput.rates(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp, pagesDone: pagesDone).pagesPerS
     }
 }

@@ -39,7 +39,7 @@ public struct FailedFlow: Codable, Equatable, Sendable {
 
     /// The key results are matched on across runs: flow and sorted params.
     public var matchKey: String {
-        flow + " " + params.keyValueText
+        flowMatchKey(flow, params)
     }
 
     enum CodingKeys: String, CodingKey {

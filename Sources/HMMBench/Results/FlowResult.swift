@@ -69,7 +69,7 @@ public struct FlowResult: Codable, Equatable, Sendable {
 
     /// The key results are matched on across runs: flow and sorted params.
     public var matchKey: String {
-        flow + " " + params.keyValueText
+        flowMatchKey(flow, params)
     }
 
     /// `stats` and `throughput` of these samples: the one place a result's

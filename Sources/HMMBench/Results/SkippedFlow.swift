@@ -6,7 +6,7 @@ public struct SkippedFlow: Codable, Equatable, Sendable {
 
     /// The key results are matched on across runs: flow and sorted params.
     public var matchKey: String {
-        flow + " " + params.keyValueText
+        flowMatchKey(flow, params)
     }
 
     public init(flow: String, params: [String: String], reason: String) {
