@@ -29,6 +29,21 @@ struct CompareCommand: ParsableCommand {
         some files have are listed, and every failed or skipped entry of every \
         run is listed with its reason, never dropped.
 
+        Each result also shows its kernel counters per repetition in every run \
+        (TLB shootdowns, pgmigrate_*, thp_migration_*, then whatever moved) \
+        with the change of their mean: what explains a change in time.
+
+        --rounds N: the files are N rounds (boots) of each kernel, run A's \
+        first (bench/vm/run --rounds N writes them). Each run's rounds are \
+        pooled; each result shows the spread within a boot beside the spread \
+        between boots, and a change smaller than what boots alone give (t \
+        over the round means, 95%) is said to be so and not called.
+
+        --format review: the 72-column block a reviewer pastes: kernels \
+        (with the commit when the release names one), box, virtualization, \
+        every result's change and call, the counters that moved, and the \
+        command that reproduces it (--command, --box).
+
         Simulated and kernel runs are not compared unless --allow-mixed. \
         Environment differences (CPU, THP, governor, uapi, NUMA nodes, hmmbench \
         version, virtualization) are warned about on stderr.
@@ -66,9 +81,22 @@ struct CompareCommand: ParsableCommand {
     @Flag(name: .customLong("gate-simulated"), help: "Let simulated results trip --fail-on-regression too.")
     var gateSimulated = false
 
+    @Option(name: .long, help: ArgumentHelp("Files per run: N rounds (boots) of each kernel, run A's first; pooled, with "
+                                            + "between-boot beside within-boot spread.", valueName: "N"))
+    var rounds: Int = 1
+
+    @Option(name: .long, help: ArgumentHelp("The box, as --format review names it.", valueName: "TEXT"))
+    var box: String?
+
+    @Option(name: .long, help: ArgumentHelp("The command --format review gives to reproduce it.", valueName: "TEXT"))
+    var command: String?
+
     func run() throws {
-        let options = CompareOptions(alpha: alpha, noiseCV: noiseCV, allowMixed: allowMixed, failOnRegressionPct: failOnRegression,
+        var options = CompareOptions(alpha: alpha, noiseCV: noiseCV, allowMixed: allowMixed, failOnRegressionPct: failOnRegression,
                                      gateSimulated: gateSimulated)
+        options.rounds = rounds
+        options.box = box
+        options.command = command
         let result = try ReportTools.compare(paths: files, options: options, format: format)
         for w in result.warnings { FileHandle.standardError.write(Data((w + "\n").utf8)) }
         FileHandle.standardOutput.write(Data(result.output.utf8))

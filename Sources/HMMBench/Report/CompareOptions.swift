@@ -16,6 +16,13 @@ public struct CompareOptions: Sendable {
     /// Let simulated results trip the regression gate (by default they
     /// never do: simulated numbers are not kernel numbers).
     public var gateSimulated: Bool = false
+    /// Files per run: each run is this many rounds (boots) of one kernel,
+    /// pooled (`Comparison.build(rounds:options:)`); run A's rounds first.
+    public var rounds: Int = 1
+    /// What `--format review` names as the box and as the command that
+    /// reproduces the comparison.
+    public var box: String?
+    public var command: String?
 
     public init(alpha: Double = 0.05, noiseCV: Double = 0.10, allowMixed: Bool = false, failOnRegressionPct: Double? = nil,
                 gateSimulated: Bool = false) {
@@ -30,6 +37,7 @@ public struct CompareOptions: Sendable {
     public func validate() throws {
         guard alpha > 0, alpha < 1 else { throw HMMBenchError.usage("--alpha must be between 0 and 1 (got \(alpha))") }
         guard noiseCV >= 0, noiseCV.isFinite else { throw HMMBenchError.usage("--noise-cv must be 0 or more (got \(noiseCV))") }
+        guard rounds >= 1 else { throw HMMBenchError.usage("--rounds must be 1 or more (got \(rounds))") }
         if let p = failOnRegressionPct, !(p >= 0 && p.isFinite) {
             throw HMMBenchError.usage("--fail-on-regression must be a percentage of 0 or more (got \(p))")
         }

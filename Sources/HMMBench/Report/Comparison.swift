@@ -25,6 +25,14 @@ public struct Comparison: Codable, Equatable, Sendable {
     public var multipleTesting: MultipleTesting
     /// The --fail-on-regression verdict, when asked for.
     public var gate: RegressionGate?
+    /// Boots pooled into each run (`compare --rounds N`); 1 otherwise.
+    public var rounds: Int = 1
+    /// The box the runs ran on, as the caller names it (`compare --box`);
+    /// nil: the runs' recorded CPU model stands for it.
+    public var box: String?
+    /// The command that reproduces the comparison (`compare --command`,
+    /// e.g. the bench/vm/run line); `compare` sets its own otherwise.
+    public var command: String?
 
     /// The banner `--allow-mixed` prints.
     public static let mixedBanner = "MIXED BACKENDS: simulated numbers are not kernel numbers"
@@ -37,7 +45,7 @@ public struct Comparison: Codable, Equatable, Sendable {
         case environmentDifferences = "environment_differences"
         case results, unmatched, outcomes
         case multipleTesting = "multiple_testing"
-        case gate
+        case gate, rounds, box, command
     }
 }
 
@@ -103,13 +111,22 @@ public struct ComparedResult: Codable, Equatable, Sendable {
     /// One test per non-baseline run that has the result, on the time
     /// samples; throughput's verdict is this test's.
     public var tests: [PairTest]
+    /// The kernel counters per repetition in each run (reviewers' ones,
+    /// then whatever moved): what explains a change in time.
+    public var counters: [ComparedCounter] = []
+    /// With --rounds: each run's between-boot and within-boot spread of
+    /// the time, and each non-baseline run's change against the change
+    /// boots alone make. Empty for one round.
+    public var boots: [BootSpread] = []
+    public var bootNoise: [BootNoise] = []
 
     enum CodingKeys: String, CodingKey {
         case key, flow, params, noisy, simulated
         case maxCV = "max_cv"
         case checkFailed = "check_failed"
         case missingIn = "missing_in"
-        case metrics, tests
+        case metrics, tests, counters, boots
+        case bootNoise = "boot_noise"
     }
 }
 

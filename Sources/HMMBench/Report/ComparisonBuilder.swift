@@ -107,7 +107,8 @@ extension Comparison {
                 simulated: present.contains { $0.1.backend == .simulated }, maxCV: cvs.max(),
                 checkFailed: present.filter { !$0.1.check.passed }.map { headers[$0.0].label },
                 missingIn: indexed.indices.filter { indexed[$0][key] == nil }.map { headers[$0].label },
-                metrics: [time, rate], tests: tests))
+                metrics: [time, rate], tests: tests,
+                counters: ComparedCounter.compare(present.map { (headers[$0.0].label, $0.1) })))
         }
 
         // False-discovery control over every test, then verdicts per cell.

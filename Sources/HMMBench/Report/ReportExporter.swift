@@ -10,6 +10,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json
     /// Flat `key: value` lines, numbers only (LKP stats, LAVA measurements).
     case metrics
+    /// The 72-column block a reviewer pastes (compare only).
+    case review
 
     /// The format a `--format` value names: any case, and "md" for markdown.
     public init?(name: String) {
@@ -35,6 +37,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .csv: return CSVExporter()
         case .json: return JSONExporter()
         case .metrics: return MetricsExporter()
+        case .review: return ReviewExporter()
         }
     }
 }

@@ -18,7 +18,13 @@ public enum ReportTools {
                                 hint: "to look at one run, use 'hmmbench report \(paths.first ?? "RUN.json")'")
         }
         let runs = try RunReader.load(paths)
-        let c = try Comparison.build(runs, options: options)
+        var c = options.rounds > 1
+            ? try Comparison.build(rounds: try RoundPooling.groups(runs, rounds: options.rounds), options: options)
+            : try Comparison.build(runs, options: options)
+        c.box = options.box
+        c.command = options.command
+            ?? (["hmmbench", "compare"] + (options.rounds > 1 ? ["--rounds", String(options.rounds)] : []) + paths)
+                .joined(separator: " ")
         return CompareOutput(output: try format.exporter.render(c), warnings: c.warnings,
                              gateFailed: c.gate?.failed ?? false, comparison: c)
     }

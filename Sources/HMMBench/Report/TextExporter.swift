@@ -86,6 +86,8 @@ public struct TextExporter: ReportExporter {
         for t in r.tests {
             out += TextLayout.fieldLines(label: "\(t.run) vs A", labelWidth: 9, fields: Self.testFields(t))
         }
+        out += BootSpreadText.lines(r)
+        out += CounterTable.lines(r.counters)
         return out
     }
 
