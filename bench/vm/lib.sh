@@ -132,3 +132,62 @@ hb_run_child() {
   hb_child_pid=""
   return "$rc"
 }
+
+# ---- a git revision of a kernel tree: --kernel PATH@REV --------------------
+# hb_split_rev SPEC: for SPEC = PATH@REV (the last @; PATH not itself an
+# existing dir named so), prints PATH and REV on two lines and returns 0;
+# returns 1 (printing nothing) when SPEC is no PATH@REV.
+hb_split_rev() {
+  local spec=$1
+  [[ $spec == *@* && ! -d $spec ]] || return 1
+  local path=${spec%@*} rev=${spec##*@}
+  [[ -n $path && -n $rev ]] || return 1
+  printf '%s\n%s\n' "$path" "$rev"
+}
+
+# hb_rev_worktree PATH REV CACHE: a checkout of REV of the git repository
+# at PATH in a detached worktree of its own, CACHE/src/rev/NAME-HASH/SHA12
+# (NAME-HASH: the repository's dir name and a hash of its path), made once
+# per commit and reused after. The user's checkout (its files, index,
+# HEAD and branches) is never touched: `git worktree add --detach` only
+# records the new worktree under PATH's .git/worktrees. Prints the
+# worktree dir on stdout. A one-line reason on stderr and return 2 when
+# PATH is no git repository or REV names no commit in it; 1 when the
+# worktree cannot be made.
+hb_rev_worktree() {
+  local path=$1 rev=$2 cache=$3 top sha repo_id dir
+  if [[ ! -d $path ]]; then
+    printf '%s: error: --kernel %s@%s: no such directory: %s\n' "$HB_PROG" "$path" "$rev" "$path" >&2
+    return 2
+  fi
+  if ! top=$(git -C "$path" rev-parse --show-toplevel 2>/dev/null); then
+    printf '%s: error: --kernel %s@%s: not a git repository: %s\n' "$HB_PROG" "$path" "$rev" "$path" >&2
+    return 2
+  fi
+  if ! sha=$(git -C "$top" rev-parse --verify --quiet --end-of-options "$rev^{commit}" 2>/dev/null); then
+    printf '%s: error: --kernel %s@%s: unknown revision %s in %s (hint: git -C %s log --oneline)\n' \
+      "$HB_PROG" "$path" "$rev" "$rev" "$top" "$top" >&2
+    return 2
+  fi
+  repo_id="$(basename "$top")-$(printf '%s' "$top" | sha256sum | cut -c1-8)"
+  dir=$cache/src/rev/$repo_id/${sha:0:12}
+  mkdir -p "$cache/src/rev/$repo_id" "$cache/locks"
+  (
+    # One maker per commit at a time.
+    exec 7>"$cache/locks/rev-${sha:0:12}.lock"
+    flock 7
+    if [[ -d $dir && $(git -C "$dir" rev-parse HEAD 2>/dev/null) == "$sha" ]]; then
+      exit 0
+    fi
+    rm -rf "$dir"
+    # --force: a worktree whose dir was deleted by hand is still registered.
+    git -C "$top" worktree add --force --detach "$dir" "$sha" >/dev/null 2>"$dir.err" || {
+      printf '%s: error: --kernel %s@%s: git worktree add %s failed: %s\n' "$HB_PROG" "$path" "$rev" "$dir" \
+        "$(head -n 1 "$dir.err")" >&2
+      rm -f "$dir.err"
+      exit 1
+    }
+    rm -f "$dir.err"
+  ) || return $?
+  printf '%s\n' "$dir"
+}
