@@ -86,13 +86,13 @@ public struct ReviewExporter: ReportExporter {
     }
 
     /// A counter worth a line: it differs between the runs (by more than
-    /// 1% and half a count), or it is one reviewers ask about and is not
-    /// zero.
+    /// 1% and half a count), or it is one reviewers ask about and counts
+    /// at least half a count per repetition somewhere.
     static func moved(_ c: ComparedCounter) -> Bool {
         let means = c.cells.map(\.mean)
         guard let first = means.first else { return false }
         let differs = means.contains { abs($0 - first) > Swift.max(0.5, abs(first) * 0.01) }
-        let notable = ComparedCounter.preferred.contains { $0.name == c.name } && means.contains { $0 != 0 }
+        let notable = ComparedCounter.preferred.contains { $0.name == c.name } && means.contains { abs($0) >= 0.5 }
         return differs || notable
     }
 
