@@ -5,6 +5,8 @@
 public struct CrossDeviceFlow: FlowDefinition {
     public init() {}
     public let name = "cross-device"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.union(PhaseSpec.migrateToSystem, PhaseSpec.deviceFault) }
     public let summary = "peer device reads pages resident on another device (p2p-style access)"
     public let details = "Untimed: a fresh range is migrated to dev0 (dev2 for coherent). Timed: dev1 (dev3) READ of it."
     public var parameters: [FlowParameter] { [MirrorFlowSupport.sizeParameter, MirrorFlowSupport.memoryParameter] }

@@ -3,6 +3,8 @@
 public struct ExclusiveFlow: FlowDefinition {
     public init() {}
     public let name = "exclusive"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.exclusive }
     public let summary = "make pages device-exclusive, or revoke it with a CPU write fault"
     public let details = "phase=make times HMM_DMIRROR_EXCLUSIVE of a fresh, written range; phase=revoke makes it exclusive "
         + "untimed and times a CPU write to each page. Needs THP 'madvise' or 'never' on 6.1 (huge pages give EBUSY)."

@@ -7,6 +7,8 @@ public struct FaultFlow: FlowDefinition {
     public init(write: Bool) { self.write = write }
 
     public var name: String { write ? "fault-write" : "fault-read" }
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.deviceFault }
     public var summary: String {
         write ? "device writes a range through hmm_range_fault (WRITE)" : "device reads a range through hmm_range_fault (READ)"
     }

@@ -9,6 +9,8 @@ public struct FaultMigrateOrderFlow: FlowDefinition {
     public init(faultFirst: Bool) { self.faultFirst = faultFirst }
 
     public var name: String { faultFirst ? "fault-then-migrate" : "migrate-then-fault" }
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.union(PhaseSpec.migrateToDevice, PhaseSpec.deviceFault) }
     public var summary: String {
         faultFirst ? "hmm_range_fault then migrate_vma on a partly present range"
                    : "migrate_vma, fault the rest, migrate_vma again on a partly present range"

@@ -105,6 +105,9 @@ public protocol FlowDefinition: Sendable {
     /// own results in `results`. Called after every flow of a run, so it
     /// must give the same answer when called again. Default: nothing.
     func derive(_ results: inout [FlowResult])
+    /// The phase-level kernel functions of an instance with `params`
+    /// (`run --phases` splits its kernel time into these). Default: none.
+    func phases(_ params: FlowParameters) -> [PhaseSpec]
 }
 
 extension FlowDefinition {
@@ -116,6 +119,7 @@ extension FlowDefinition {
     public var providesCeiling: Bool { false }
     public var minimumWarmup: Int { 0 }
     public func derive(_ results: inout [FlowResult]) {}
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { [] }
 }
 
 /// One flow with fixed parameters, ready to repeat.

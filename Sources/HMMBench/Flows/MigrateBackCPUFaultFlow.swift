@@ -3,6 +3,8 @@
 public struct MigrateBackCPUFaultFlow: FlowDefinition {
     public init() {}
     public let name = "migrate-back-cpu-fault"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { [PhaseSpec("dmirror_devmem_fault")] + PhaseSpec.migrateToSystem }
     public let summary = "CPU touches device-private pages: one migrate_to_ram per fault"
     public let details = "Untimed: a fresh range is migrated to the device. Timed: a CPU write to each page."
     public var parameters: [FlowParameter] {

@@ -4,6 +4,8 @@
 public struct MigrateRoundtripFlow: FlowDefinition {
     public init() {}
     public let name = "migrate-roundtrip"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.union(PhaseSpec.migrateToDevice, PhaseSpec.migrateToSystem) }
     public let summary = "migrate a range to the device and back in one timed window"
     public let details = "Times MIGRATE_TO_DEV followed by MIGRATE_TO_SYS (CPU faults before 6.0) of a fresh range."
     public var parameters: [FlowParameter] {

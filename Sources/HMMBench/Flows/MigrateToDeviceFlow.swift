@@ -3,6 +3,8 @@
 public struct MigrateToDeviceFlow: FlowDefinition {
     public init() {}
     public let name = "migrate-to-dev"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.migrateToDevice }
     public let summary = "migrate a range to device memory (migrate_vma_*, MIGRATE_TO_DEV)"
     public let details = "Times HMM_DMIRROR_MIGRATE_TO_DEV of a fresh, CPU-written range. " + MirrorFlowSupport.copyBackNote + "."
     public var parameters: [FlowParameter] {

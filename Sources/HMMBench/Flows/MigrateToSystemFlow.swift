@@ -3,6 +3,8 @@
 public struct MigrateToSystemFlow: FlowDefinition {
     public init() {}
     public let name = "migrate-to-sys"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.migrateToSystem }
     public let summary = "migrate device pages back to system memory (MIGRATE_TO_SYS, 6.0+)"
     public let details = "Untimed: a fresh range is migrated to the device. Timed: HMM_DMIRROR_MIGRATE_TO_SYS of it."
     public var parameters: [FlowParameter] {

@@ -3,6 +3,8 @@
 public struct NUMAMovePagesFlow: FlowDefinition {
     public init() {}
     public let name = "numa-move-pages"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.numaMove }
     public let summary = "move_pages(2) of a range between NUMA nodes, in batches, with optional readers on other CPUs"
     public let details = "Untimed: the range is placed on `from` (and checked), the page, node and status arrays are built. "
         + "Timed: only the move_pages calls to `to`, `batch` pages each. Untimed after: the statuses are tallied and, when some "
@@ -80,6 +82,8 @@ public struct NUMAMovePagesFlow: FlowDefinition {
 public struct NUMAMbindFlow: FlowDefinition {
     public init() {}
     public let name = "numa-mbind"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.numaPolicyMove }
     public let summary = "mbind(2) MPOL_BIND with MPOL_MF_MOVE of a range to another node"
     public let details = "Untimed: the range is bound to `from` with MPOL_MF_MOVE and checked. "
         + "Timed: mbind to `to` with MPOL_MF_MOVE|MPOL_MF_STRICT (like migspeed)."
@@ -113,6 +117,8 @@ public struct NUMAMbindFlow: FlowDefinition {
 public struct NUMAMigratePagesFlow: FlowDefinition {
     public init() {}
     public let name = "numa-migrate-pages"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.numaPolicyMove }
     public let summary = "migrate_pages(2) of the whole process between nodes"
     public let details = "Untimed: the range is placed on `from` and checked. Timed: migrate_pages(from -> to) of the process, "
         + "which also moves any other page of hmmbench on `from`. pages_done is what really moved: the pgmigrate_success "

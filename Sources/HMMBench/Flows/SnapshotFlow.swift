@@ -4,6 +4,8 @@
 public struct SnapshotFlow: FlowDefinition {
     public init() {}
     public let name = "snapshot"
+    /// Phases `run --phases` traces (see PhaseSpec).
+    public func phases(_ params: FlowParameters) -> [PhaseSpec] { PhaseSpec.snapshot }
     public let summary = "hmm_range_fault without faulting: one state byte per page (SNAPSHOT)"
     public let details = "Times HMM_DMIRROR_SNAPSHOT over the same mapping every repetition and checks the bytes."
     public var parameters: [FlowParameter] {

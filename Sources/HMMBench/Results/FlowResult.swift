@@ -42,6 +42,8 @@ public struct FlowResult: Codable, Equatable, Sendable {
     public var derived: [String: Double]
     /// Anything a reader must know to interpret the numbers.
     public var notes: [String]
+    /// The flow's kernel time split into phases (`run --phases` only).
+    public var phases: PhaseRecord?
 
     public init(flow: String, params: [String: String], backend: BackendKind = .simulated, deviceMemory: DeviceMemoryKind? = nil,
                 bytesPerOp: Int, pagesPerOp: Int, warmup: Int, samplesNs: [Double], opsPerSample: Int = 1,
@@ -99,7 +101,7 @@ public struct FlowResult: Codable, Equatable, Sendable {
         case pagesDone = "pages_done"
         case stats, throughput, counters, check
         case copyBandwidthRatio = "copy_bandwidth_ratio"
-        case derived, notes
+        case derived, notes, phases
     }
 
     public init(from decoder: Decoder) throws {
@@ -122,6 +124,7 @@ public struct FlowResult: Codable, Equatable, Sendable {
         copyBandwidthRatio = try c.decodeIfPresent(Double.self, forKey: .copyBandwidthRatio)
         derived = try c.decode([String: Double].self, forKey: .derived)
         notes = try c.decode([String].self, forKey: .notes)
+        phases = try c.decodeIfPresent(PhaseRecord.self, forKey: .phases)
     }
 }
 
