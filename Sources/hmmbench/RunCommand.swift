@@ -74,6 +74,16 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "A progress line after every measured repetition, not only every flow.")
     var verbose = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "After each flow, a second, traced run splits its kernel time into phases (needs tracefs).",
+        discussion: "function_graph filtered to the flow's phase functions; the headline numbers stay those of the "
+            + "untraced run; the traced run's slowdown is recorded and flagged above 10%."))
+    var phases = false
+
+    @Option(name: .customLong("phases-raw"),
+            help: ArgumentHelp("With --phases: keep each traced run's raw trace and trace_stat files here.", valueName: "dir"))
+    var phasesRaw: String?
+
     @Flag(name: .long, help: "Print the result record as JSON on stdout instead of the table.")
     var json = false
 
@@ -96,6 +106,14 @@ struct RunCommand: ParsableCommand {
         try plan.validate(against: selection)
         let runner = SuiteRunner(selection: selection, options: plan.options, outputPath: out,
                                  progress: StderrProgress(enabled: !quiet, repetitions: verbose && !quiet))
+        if phases {
+            let p = PhaseRunner.here()
+            if let reason = p.unavailable {
+                FileHandle.standardError.write(Data("hmmbench: --phases: phases will be skipped: \(reason)\n".utf8))
+            }
+            p.rawDirectory = phasesRaw
+            runner.phases = p
+        }
         let record = try runner.run(suite: plan.suiteName, entries: plan.entries, rejected: plan.rejected)
         if json {
             print(try JSONOutput.string(record))

@@ -108,9 +108,11 @@ public enum Runner {
     /// note `interruptionNote` (the caller sees `interrupted` set).
     /// `onRepetition` is called with the count of measured repetitions
     /// finished, after each one. `isInterrupted` is the signal flag (tests
-    /// give their own, so no real signal reaches other tests).
+    /// give their own, so no real signal reaches other tests). `tracer`
+    /// (run --phases) is called before and after each measured repetition,
+    /// outside the window and the counter reads.
     public static func run(_ definition: FlowDefinition, _ params: FlowParameters, context: FlowContext,
-                           options: RunOptions, captureCounters: Bool = true,
+                           options: RunOptions, captureCounters: Bool = true, tracer: PhaseTracer? = nil,
                            isInterrupted: () -> Bool = { Runner.interrupted },
                            onRepetition: ((Int) -> Void)? = nil) throws -> FlowResult {
         let instance: FlowInstance
@@ -147,12 +149,14 @@ public enum Runner {
                 }
                 stage = .prepare
                 try instance.prepare()
+                tracer?.repetitionWillStart(samples.count)
                 // Between these two reads: the flow's measure() and
                 // nothing of the engine's (no allocation, no Foundation).
                 counters?.read(.before)
                 stage = .measure
                 let ns = try instance.measure()
                 counters?.read(.after)
+                tracer?.repetitionDidEnd(samples.count)
                 // After the window: parse, record, report.
                 if let counters { deltas.append(counters.delta()) }
                 samples.append(Double(ns))

@@ -90,6 +90,8 @@ public final class SuiteRunner {
     public var writeShare = 0.2
     /// How many times `run` wrote `outputPath` (tests check the pacing).
     public private(set) var writes = 0
+    /// `run --phases`: measures each result's phases after it (nil: none).
+    public var phases: PhaseRunner?
 
     public init(selection: BackendSelection, options: RunOptions, catalog: FlowCatalog = .standard,
                 outputPath: String?, progress: ProgressSink? = nil) {
@@ -169,12 +171,16 @@ public final class SuiteRunner {
                 options.warmup = max(options.warmup, definition.minimumWarmup)
                 let planned = options.repetitions
                 let completed = record
-                let result = try Runner.run(definition, params, context: context, options: options,
+                var result = try Runner.run(definition, params, context: context, options: options,
                                             isInterrupted: isInterrupted) { [progress, isInterrupted] done in
                     progress?.repetitionFinished(index: index, of: todo.count, label: label, done: done, planned: planned)
                     // A first Ctrl-C: what completed goes to disk now, before
                     // a second one can stop the process.
                     if isInterrupted() { try? saveProgress(completed, done: index, force: true) }
+                }
+                if let phases, !isInterrupted() {
+                    result.phases = phases.measure(definition, params, context: context, options: options, headline: result,
+                                                   isInterrupted: isInterrupted)
                 }
                 if definition.providesCeiling { context.copyBandwidthGiBps = result.throughput.gibPerS.median }
                 if !ran.contains(where: { $0.name == definition.name }) { ran.append(definition) }
