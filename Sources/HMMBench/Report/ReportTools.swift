@@ -25,13 +25,19 @@ public enum ReportTools {
         c.command = options.command
             ?? (["hmmbench", "compare"] + (options.rounds > 1 ? ["--rounds", String(options.rounds)] : []) + paths)
                 .joined(separator: " ")
-        return CompareOutput(output: try format.exporter.render(c), warnings: c.warnings,
+        var output = try format.exporter.render(c)
+        if format == .text, options.rounds <= 1 {
+            for other in runs.dropFirst() { output += PhaseText.compare(baseline: runs[0], other: other, alpha: options.alpha) }
+        }
+        return CompareOutput(output: output, warnings: c.warnings,
                              gateFailed: c.gate?.failed ?? false, comparison: c)
     }
 
     /// Loads one run and renders it in `format`.
     public static func report(path: String, format: ReportFormat) throws -> String {
-        try format.exporter.render(RunReport(try RunReader.load(path)))
+        let run = try RunReader.load(path)
+        let text = try format.exporter.render(RunReport(run))
+        return format == .text ? text + PhaseText.report(run.record.results) : text
     }
 
     /// Loads `paths`, plots them, writes the SVG atomically to `out`.

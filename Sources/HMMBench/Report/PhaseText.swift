@@ -1,0 +1,86 @@
+/// The phases of a run (`report`) and of a comparison (`compare`) as text:
+/// per result a table phase | calls/op | median us/op | spread | share,
+/// the unattributed remainder, the mm-only time of migrate flows beside
+/// the whole operation, the traced run's slowdown (DISTORTED above 10%),
+/// the phases this kernel could not trace, and modes; for a comparison,
+/// one "the change is in X" line per result and a table per phase. Empty
+/// when no result has phases.
+public enum PhaseText {
+    static func us(_ ns: Double) -> String { Format.fixed(ns / 1000, ns >= 100_000 ? 0 : 1) }
+    static func pct(_ x: Double) -> String { Format.fixed(x * 100, 0) + "%" }
+
+    /// The phases section of `report` for `results`.
+    public static func report(_ results: [FlowResult]) -> String {
+        var out: [String] = []
+        for r in results {
+            guard let record = r.phases else { continue }
+            let label = r.params.isEmpty ? r.flow : r.flow + " " + r.params.keyValueText
+            if let why = record.skipped {
+                out.append("\(label): phases skipped: \(why)")
+                continue
+            }
+            guard let s = PhaseSummary(r) else { continue }
+            out.append("")
+            out.append(label)
+            out.append("  traced run: " + (record.slowdown.map { Format.fixed($0, 2) + "x" } ?? "n/a")
+                + " the untraced run's median" + (record.distorted
+                    ? "; DISTORTED (above \(Format.fixed(PhaseRecord.distortionLimit, 2))x): read shares, not times" : ""))
+            out.append("  " + Format.padRight("phase", 34) + Format.pad("calls/op", 9) + Format.pad("us/op", 10)
+                + Format.pad("spread", 8) + Format.pad("share", 7))
+            for row in s.rows + [s.unattributed, s.whole] {
+                out.append("  " + Format.padRight(row.phase, 34) + Format.pad(Format.fixed(row.callsPerOp, row.callsPerOp < 10 ? 1 : 0), 9)
+                    + Format.pad(us(row.medianNs), 10) + Format.pad(pct(row.spread), 8) + Format.pad(pct(row.share), 7))
+            }
+            if let mm = s.mmOnly {
+                out.append("  mm only (\(PhaseSummary.mmPrefix)*): \(us(mm.medianNs)) of \(us(s.whole.medianNs)) us/op "
+                    + "(\(pct(mm.share))); the rest is the driver and the crossings")
+            }
+            if !record.missing.isEmpty { out.append("  not traceable here: " + record.missing.joined(separator: ", ")) }
+            if let m = s.headlineModes { out.append("  headline samples: " + modes(m)) }
+            for row in s.rows + [s.whole] {
+                if let m = s.phaseModes[row.phase] { out.append("  \(row.phase): " + modes(m)) }
+            }
+            for n in record.notes { out.append("  note: " + n) }
+        }
+        guard !out.isEmpty else { return "" }
+        return TextLayout.wrapAll(["", "Phases (run --phases; TCG guests give shares, not hardware times)"] + out)
+            .joined(separator: "\n") + "\n"
+    }
+
+    static func modes(_ m: Modes) -> String {
+        var s = "two modes: \(m.low.count) around \(us(m.lowMedian)) us, \(m.high.count) around \(us(m.highMedian)) us"
+        if let c = m.separatingCounter {
+            s += "; \(c.name) separates them (\(Format.fixed(c.lowMean, 0)) vs \(Format.fixed(c.highMean, 0)) per repetition)"
+        }
+        return s
+    }
+
+    /// The phases section of `compare` of `baseline` against `other`.
+    public static func compare(baseline: LoadedRun, other: LoadedRun, alpha: Double) -> String {
+        let c = PhaseComparison(baseline: baseline.record.results, other: other.record.results, alpha: alpha)
+        guard !c.lines.isEmpty else { return "" }
+        var out = ["", "Phases: \(other.path) against \(baseline.path) (Welch and Mann-Whitney per phase, BH q <= \(alpha))"]
+        for (label, line) in c.changedPhases {
+            out.append("\(label): the change is in \(line.phase): \(us(line.baselineNs)) -> \(us(line.otherNs)) us/op"
+                + (line.baselineNs > 0 ? " (x\(Format.fixed(line.otherNs / line.baselineNs, 2)))" : ""))
+        }
+        var last = ""
+        for l in c.lines {
+            if l.key != last {
+                out.append(l.label)
+                last = l.key
+            }
+            let state: String
+            if !l.inBaseline || !l.inOther {
+                state = "traced in " + (l.inBaseline ? "baseline only" : "other run only")
+            } else if let q = l.q {
+                state = (l.significant ? "CHANGED" : "same") + " q=" + Format.fixed(q, 3)
+            } else {
+                state = "untestable"
+            }
+            out.append("  " + Format.padRight(l.phase, 32) + Format.pad(us(l.baselineNs), 10) + Format.pad(us(l.otherNs), 10)
+                + "  " + state)
+        }
+        return TextLayout.wrapAll(out).joined(separator: "\n") + "\n"
+    }
+}
