@@ -52,9 +52,10 @@ struct OverheadCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seed of the bootstrap interval.", valueName: "N"))
     var seed: UInt64 = BootstrapInterval.defaultSeed
 
-    @Flag(name: .customLong("no-counters"), help: ArgumentHelp(
-        "Diagnostic: hmmbench's engine reads no counters around repetitions.", visibility: .hidden))
-    var noCounters = false
+    @Option(name: .long, help: ArgumentHelp(
+        "How hmmbench's engine reads its counters, as 'run --counters': separate (default), paired or off "
+            + "(diagnostics: paired reads them right before every timed window).", valueName: "MODE"))
+    var counters: String = CounterMode.separate.rawValue
 
     @Flag(name: .long, help: ArgumentHelp("Diagnostic: pin neither tool.", visibility: .hidden))
     var unpinned = false
@@ -76,7 +77,7 @@ struct OverheadCommand: ParsableCommand {
         let chosen = try ops.map { try OverheadCommand.parseOps($0) } ?? OverheadOp.allCases
         var config = OverheadConfig(size: try PageSize.parse(size), repetitions: reps, warmup: warmup, block: block,
                                     device: device, cpu: cpu, ops: chosen, seed: seed)
-        config.counters = !noCounters
+        config.counters = try CounterMode.parse(counters)
         config.pin = !unpinned
         try config.validate()
         if let failAbove, !(failAbove.isFinite && failAbove > 0) {

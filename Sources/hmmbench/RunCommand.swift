@@ -16,7 +16,15 @@ struct RunCommand: ParsableCommand {
         Every repetition is timed with CLOCK_MONOTONIC_RAW around exactly the kernel \
         work; warmup repetitions are thrown away; every sample is kept in the file with \
         min/median/mean/stddev/CV/p90/p99/95% CI, GiB/s (2^30 bytes) and pages/s, and the \
-        /proc/vmstat and /proc/interrupts (TLB shootdown) deltas of each repetition.
+        /proc/vmstat and /proc/interrupts (TLB shootdown) deltas per repetition.
+
+        Counters (--counters): by default (separate) the timed repetitions read no \
+        /proc file between their set-up and their window; after them, --counted more \
+        repetitions (default: min(repetitions, 5)) run the same way with the counters read \
+        around the timed call, and their times are kept beside the counters, out of the \
+        statistics. paired reads the counters around every timed repetition (one count per \
+        sample; the reads then sit right before the window, which slows short calls); off \
+        reads none.
 
         Each planned measurement ends as a result, a failure (a kernel call erred, the \
         post-check failed, memory could not be had: recorded with errno and reason) or a \
@@ -65,6 +73,16 @@ struct RunCommand: ParsableCommand {
             help: ArgumentHelp("Bind memory to this NUMA node (set_mempolicy MPOL_BIND; real nodes only).", valueName: "node"))
     var membind: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Counter reads: separate (default: extra counted repetitions after the timed ones), paired (around every "
+            + "timed repetition, a diagnostic) or off.", valueName: "mode"))
+    var counters: String?
+
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Counted repetitions with --counters separate, 1...10000 (default: min(repetitions, 5)).",
+                               valueName: "n"))
+    var counted: String?
+
     @Option(name: .customLong("suite-dir"), help: ArgumentHelp("Folder with NAME.suite files.", valueName: "dir"))
     var suiteDirectory: String?
 
@@ -99,6 +117,9 @@ struct RunCommand: ParsableCommand {
                                         try RunOptions.count($0, option: "--repetitions", in: RunOptions.repetitionsRange)
                                     },
                                     cpu: cpu, memoryNode: membind)
+        if let counters { plan.options.counters = try CounterMode.parse(counters) }
+        if let counted { plan.options.countedRepetitions = try RunOptions.count(counted, option: "--counted", in: RunOptions.countedRange) }
+        try plan.options.validate()
         if let out { try AtomicWriter.checkWritable(out) }
         let selection = try BackendSelector.select(try backendOptions.options())
         try MemoryBudget.check(plan, backend: selection.mirror.kind)

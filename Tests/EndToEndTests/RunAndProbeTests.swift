@@ -181,7 +181,7 @@ struct RunAndProbeTests {
         #expect(r.status == 0, "\(r.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: out))
         let obj = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(obj["schema_version"] as? Int == 2)
+        #expect(obj["schema_version"] as? Int == 3)
         #expect(obj["complete"] as? Bool == true)
         #expect((obj["environment"] as? [String: Any])?["backend"] as? String == "simulated")
         let results = try #require(obj["results"] as? [[String: Any]])

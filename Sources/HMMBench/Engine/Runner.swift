@@ -12,17 +12,31 @@ public struct RunOptions: Sendable {
     public var cpu: Int?
     /// Bind the measuring thread's memory to this NUMA node (MPOL_BIND).
     public var memoryNode: Int?
+    /// How the counters are read (default: from separate counted
+    /// repetitions, none around the timed ones).
+    public var counters: CounterMode
+    /// Counted repetitions in `.separate` mode; nil: min(repetitions, 5).
+    public var countedRepetitions: Int?
 
-    public init(warmup: Int = 2, repetitions: Int = 10, cpu: Int? = nil, memoryNode: Int? = nil) {
+    public init(warmup: Int = 2, repetitions: Int = 10, cpu: Int? = nil, memoryNode: Int? = nil,
+                counters: CounterMode = .separate, countedRepetitions: Int? = nil) {
         self.warmup = warmup
         self.repetitions = repetitions
         self.cpu = cpu
         self.memoryNode = memoryNode
+        self.counters = counters
+        self.countedRepetitions = countedRepetitions
     }
 
-    /// Valid `warmup` and `repetitions` values.
+    /// Valid `warmup`, `repetitions` and `countedRepetitions` values.
     public static let warmupRange = 0...10_000
     public static let repetitionsRange = 1...100_000
+    public static let countedRange = 1...10_000
+
+    /// The counted repetitions a flow gets: 0 unless `.separate`.
+    public var counted: Int {
+        counters == .separate ? countedRepetitions ?? min(repetitions, CounterMode.defaultCounted) : 0
+    }
 
     public func validate() throws {
         guard Self.warmupRange.contains(warmup) else {
@@ -31,6 +45,15 @@ public struct RunOptions: Sendable {
         guard Self.repetitionsRange.contains(repetitions) else {
             throw HMMBenchError.usage("--repetitions \(repetitions) is out of range "
                                       + "\(Self.repetitionsRange.lowerBound)...\(Self.repetitionsRange.upperBound)")
+        }
+        if let n = countedRepetitions {
+            guard Self.countedRange.contains(n) else {
+                throw HMMBenchError.usage("--counted \(n) is out of range \(Self.countedRange.lowerBound)...\(Self.countedRange.upperBound)")
+            }
+            guard counters == .separate else {
+                throw HMMBenchError.usage("--counted needs --counters separate (it is \(counters.rawValue))",
+                                          hint: "counted repetitions exist only in separate mode")
+            }
         }
     }
 
@@ -105,14 +128,24 @@ public enum Runner {
     /// `HMMBenchError(.interrupted)` on Ctrl-C before the first measured
     /// repetition finished. Ctrl-C later ends the loop after the repetition
     /// under way: the result then holds the finished repetitions and the
-    /// note `interruptionNote` (the caller sees `interrupted` set).
-    /// `onRepetition` is called with the count of measured repetitions
+    /// note `interruptionNote` (the caller sees `interrupted` set), and no
+    /// counted repetition runs.
+    ///
+    /// Counters (`options.counters`): in `.separate` mode (the default) the
+    /// timed repetitions read nothing between prepare() and the window;
+    /// `options.counted` more repetitions follow through the same
+    /// prepare/measure path with the counters read around measure(), their
+    /// times kept apart (`countedSamplesNs`) and out of the statistics.
+    /// `.paired` reads them around every timed repetition; `.off` never.
+    /// `counters` opens the reader (tests give their own files or a fake).
+    /// `onRepetition` is called with the count of timed repetitions
     /// finished, after each one. `isInterrupted` is the signal flag (tests
     /// give their own, so no real signal reaches other tests). `tracer`
     /// (run --phases) is called before and after each measured repetition,
     /// outside the window and the counter reads.
     public static func run(_ definition: FlowDefinition, _ params: FlowParameters, context: FlowContext,
-                           options: RunOptions, captureCounters: Bool = true, tracer: PhaseTracer? = nil,
+                           options: RunOptions, tracer: PhaseTracer? = nil,
+                           counters makeCounters: () -> RepetitionCounters = { CounterReader() },
                            isInterrupted: () -> Bool = { Runner.interrupted },
                            onRepetition: ((Int) -> Void)? = nil) throws -> FlowResult {
         let instance: FlowInstance
@@ -122,16 +155,19 @@ public enum Runner {
             throw FlowFailure(.setup, e)
         }
         defer { instance.tearDown() }
+        let mode = options.counters
         var samples: [Double] = []
         var pagesDone: [Int] = []
-        var deltas: [[String: Int64]] = []
+        var counted: [Double] = []
         samples.reserveCapacity(options.repetitions)
         pagesDone.reserveCapacity(options.repetitions)
-        deltas.reserveCapacity(captureCounters ? options.repetitions : 0)
+        counted.reserveCapacity(options.counted)
         // Opened and its buffers touched now: around each window it only
         // reads (see CounterReader).
-        let counters = captureCounters ? CounterReader() : nil
+        let counters = mode == .off ? nil : makeCounters()
+        counters?.reserve(mode == .paired ? options.repetitions : options.counted)
         var stage = FailedFlow.Stage.prepare
+        var stoppedCounting = false
         do {
             for _ in 0..<options.warmup {
                 if isInterrupted() { throw interruption }
@@ -140,6 +176,7 @@ public enum Runner {
                 stage = .measure
                 _ = try instance.measure()
             }
+            let paired = mode == .paired ? counters : nil
             for _ in 0..<options.repetitions {
                 // Checked before each repetition, so the one under way when
                 // the signal came has finished and is kept.
@@ -150,18 +187,35 @@ public enum Runner {
                 stage = .prepare
                 try instance.prepare()
                 tracer?.repetitionWillStart(samples.count)
-                // Between these two reads: the flow's measure() and
-                // nothing of the engine's (no allocation, no Foundation).
-                counters?.read(.before)
+                // Between prepare() and the window nothing of the engine's
+                // runs; in paired mode (a diagnostic) only the counter read,
+                // no allocation, no Foundation. (A phase run's markers are
+                // written here: its times are not the headline ones.)
+                paired?.read(.before)
                 stage = .measure
                 let ns = try instance.measure()
-                counters?.read(.after)
+                paired?.read(.after)
                 tracer?.repetitionDidEnd(samples.count)
                 // After the window: parse, record, report.
-                if let counters { deltas.append(counters.delta()) }
+                paired?.record()
                 samples.append(Double(ns))
                 pagesDone.append(instance.lastPagesDone ?? instance.pagesPerOp)
                 onRepetition?(samples.count)
+            }
+            // Counted repetitions: only after a full set of timed ones (a
+            // Ctrl-C stops the flow, it does not start more work).
+            if mode == .separate, let counters, samples.count == options.repetitions {
+                for _ in 0..<options.counted {
+                    if isInterrupted() { stoppedCounting = true; break }
+                    stage = .prepare
+                    try instance.prepare()
+                    counters.read(.before)
+                    stage = .measure
+                    let ns = try instance.measure()
+                    counters.read(.after)
+                    counters.record()
+                    counted.append(Double(ns))
+                }
             }
         } catch let e as HMMBenchError where e.kind == .system || e.kind == .environment {
             throw FlowFailure(stage, e, samplesNs: samples)
@@ -180,32 +234,27 @@ public enum Runner {
         var notes = instance.notes
         if samples.count < options.repetitions {
             notes.append(interruptionNote(finished: samples.count, of: options.repetitions))
+            if mode == .separate { notes.append(countedNote(finished: 0, of: options.counted)) }
+        } else if stoppedCounting {
+            notes.append(countedNote(finished: counted.count, of: options.counted))
         }
         var result = FlowResult(flow: definition.name, params: params.values, backend: instance.backend,
                                 deviceMemory: instance.deviceMemory, bytesPerOp: instance.bytesPerOp,
                                 pagesPerOp: instance.pagesPerOp, warmup: options.warmup, samplesNs: samples,
                                 pagesDone: partial ? pagesDone : nil,
-                                counters: summarize(deltas), check: check, notes: notes)
+                                counters: counters?.summaries() ?? [:], counterMode: mode,
+                                countedSamplesNs: mode == .separate ? counted : nil, check: check, notes: notes)
         if let bw = context.copyBandwidthGiBps, bw > 0, instance.bytesPerOp > 0, !definition.providesCeiling {
             result.copyBandwidthRatio = result.throughput.gibPerS.median / bw
         }
         return result
     }
 
+    /// The note of a result whose counted repetitions a Ctrl-C cut short.
+    public static func countedNote(finished: Int, of planned: Int) -> String {
+        "interrupted: counters from \(finished) of \(planned) counted repetitions"
+    }
+
     /// What `run` throws when a signal came before any measured repetition finished.
     static let interruption = HMMBenchError(.interrupted, "interrupted")
-
-    /// Per-counter deltas, keeping only counters that moved in some
-    /// repetition (plus the TLB row, whose zero is informative).
-    static func summarize(_ deltas: [[String: Int64]]) -> [String: CounterSummary] {
-        guard let names = deltas.first?.keys else { return [:] }
-        var out: [String: CounterSummary] = [:]
-        for name in names {
-            let series = deltas.map { $0[name] ?? 0 }
-            if series.contains(where: { $0 != 0 }) || name == "interrupts:TLB" {
-                out[name] = CounterSummary(source: CounterSnapshot.source(of: name), perRepetition: series)
-            }
-        }
-        return out
-    }
 }

@@ -50,7 +50,11 @@ public enum OverheadComparison {
                                     virtualization: SystemFacts.virtualization(), config: config, cpu: recorded,
                                     referenceProgram: reference.path, startedAt: EnvironmentCapture.timestamp())
         if !config.pin { report.notes.append("diagnostic run: neither tool pinned to a CPU") }
-        if !config.counters { report.notes.append("diagnostic run: hmmbench's engine read no counters around repetitions") }
+        switch config.counters {
+        case .separate: break
+        case .paired: report.notes.append("diagnostic run: hmmbench's engine read its counters around every timed repetition")
+        case .off: report.notes.append("diagnostic run: hmmbench's engine read no counters")
+        }
         let context = FlowContext(mirror: selection.mirror, migrator: selection.migrator, pinnedCPU: pinned)
         for op in config.ops {
             if let reason = skipReason(op, selection: selection, uapi: uapi) {
@@ -66,9 +70,8 @@ public enum OverheadComparison {
                     try reference.run(op, config, reps: n, uapi: uapi, cpu: pinned).samplesNs
                 }, hmmbench: { n in
                     // The same warm-up as hmm-ref's, every block.
-                    let options = RunOptions(warmup: config.warmup, repetitions: n, cpu: pinned)
-                    let result = try Runner.run(flow, params, context: context, options: options,
-                                                captureCounters: config.counters)
+                    let options = RunOptions(warmup: config.warmup, repetitions: n, cpu: pinned, counters: config.counters)
+                    let result = try Runner.run(flow, params, context: context, options: options)
                     if result.samplesNs.count < n { throw HMMBenchError(.interrupted, "interrupted") }
                     check = result.check
                     return result.samplesNs

@@ -16,9 +16,11 @@ public struct OverheadConfig: Equatable, Sendable {
     /// The CPU both tools are pinned to; nil: chosen by `CPUChoice`.
     public var cpu: Int?
     public var ops: [OverheadOp]
-    /// Diagnostics: hmmbench's engine without its counter reads around
-    /// each repetition, and both tools left unpinned.
-    public var counters = true
+    /// How hmmbench's engine reads its counters, as `run --counters` (the
+    /// default, `.separate`, is how the engine runs; `.paired` and `.off`
+    /// are diagnostics).
+    public var counters = CounterMode.separate
+    /// Diagnostic: both tools left unpinned.
     public var pin = true
     /// Bootstrap resamples and seed of the ratio's interval.
     public var resamples: Int

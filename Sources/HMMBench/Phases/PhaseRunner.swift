@@ -102,7 +102,11 @@ public final class PhaseRunner {
         }
         let marker = try TraceMarker(tracefs)
         try tracefs.write("tracing_on", "1")
-        let traced = try Runner.run(definition, params, context: context, options: options, tracer: marker,
+        // The traced run reads no counters: the headline run has them, and
+        // counted repetitions here would only fill the trace buffer.
+        var tracedOptions = options
+        tracedOptions.counters = .off
+        let traced = try Runner.run(definition, params, context: context, options: tracedOptions, tracer: marker,
                                     isInterrupted: isInterrupted)
         try tracefs.write("tracing_on", "0")
         let text = try tracefs.read("trace")

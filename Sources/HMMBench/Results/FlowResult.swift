@@ -32,8 +32,17 @@ public struct FlowResult: Codable, Equatable, Sendable {
     public var stats: SampleStats
     /// Throughput derived from the per-sample times.
     public var throughput: Throughput
-    /// Counter deltas per repetition (vmstat, interrupts), by name.
+    /// Counter deltas per repetition (vmstat, interrupts), by name: of
+    /// the counted repetitions in `.separate` mode, of the timed ones in
+    /// `.paired` mode, none in `.off` mode.
     public var counters: [String: CounterSummary]
+    /// How the counters were read. Files from before the field (schema
+    /// version 1 and 2) read them around every timed repetition: `.paired`.
+    public var counterMode: CounterMode
+    /// `.separate` mode: the times of the counted repetitions, in order
+    /// (one per entry of each counter's `perRepetition`); never part of
+    /// `stats`. Nil in the other modes.
+    public var countedSamplesNs: [Double]?
     /// Whether the kernel did what was asked (pages where they should be).
     public var check: FlowCheck
     /// Throughput over the CPU copy bandwidth measured in the same run.
@@ -48,7 +57,8 @@ public struct FlowResult: Codable, Equatable, Sendable {
     public init(flow: String, params: [String: String], backend: BackendKind = .simulated, deviceMemory: DeviceMemoryKind? = nil,
                 bytesPerOp: Int, pagesPerOp: Int, warmup: Int, samplesNs: [Double], opsPerSample: Int = 1,
                 pagesDone: [Int]? = nil,
-                counters: [String: CounterSummary] = [:], check: FlowCheck = FlowCheck(passed: true, detail: ""),
+                counters: [String: CounterSummary] = [:], counterMode: CounterMode = .paired,
+                countedSamplesNs: [Double]? = nil, check: FlowCheck = FlowCheck(passed: true, detail: ""),
                 copyBandwidthRatio: Double? = nil, derived: [String: Double] = [:], notes: [String] = []) {
         self.flow = flow
         self.params = params
@@ -63,6 +73,8 @@ public struct FlowResult: Codable, Equatable, Sendable {
         (self.stats, self.throughput) = Self.summaries(samplesNs: samplesNs, bytesPerOp: bytesPerOp, pagesPerOp: pagesPerOp,
                                                        pagesDone: pagesDone)
         self.counters = counters
+        self.counterMode = counterMode
+        self.countedSamplesNs = countedSamplesNs
         self.check = check
         self.copyBandwidthRatio = copyBandwidthRatio
         self.derived = derived
@@ -100,6 +112,8 @@ public struct FlowResult: Codable, Equatable, Sendable {
         case opsPerSample = "ops_per_sample"
         case pagesDone = "pages_done"
         case stats, throughput, counters, check
+        case counterMode = "counter_mode"
+        case countedSamplesNs = "counted_samples_ns"
         case copyBandwidthRatio = "copy_bandwidth_ratio"
         case derived, notes, phases
     }
@@ -120,6 +134,10 @@ public struct FlowResult: Codable, Equatable, Sendable {
         stats = try c.decode(SampleStats.self, forKey: .stats)
         throughput = try c.decode(Throughput.self, forKey: .throughput)
         counters = try c.decode([String: CounterSummary].self, forKey: .counters)
+        // Absent before schema version 3: the engine read the counters
+        // around every timed repetition.
+        counterMode = try c.decodeIfPresent(CounterMode.self, forKey: .counterMode) ?? .paired
+        countedSamplesNs = try c.decodeIfPresent([Double].self, forKey: .countedSamplesNs)
         check = try c.decode(FlowCheck.self, forKey: .check)
         copyBandwidthRatio = try c.decodeIfPresent(Double.self, forKey: .copyBandwidthRatio)
         derived = try c.decode([String: Double].self, forKey: .derived)

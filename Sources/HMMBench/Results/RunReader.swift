@@ -137,6 +137,18 @@ public enum RunReader {
             if let done = r.pagesDone, done.count != r.samplesNs.count {
                 throw HMMBenchError(.data, "\(path): \(place): pages_done has \(done.count) entries for \(r.samplesNs.count) samples")
             }
+            if let counted = r.countedSamplesNs {
+                guard r.counterMode == .separate else {
+                    throw HMMBenchError(.data, "\(path): \(place): counted_samples_ns with counter_mode \(r.counterMode.rawValue)")
+                }
+                guard counted.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                    throw HMMBenchError(.data, "\(path): \(place): counted_samples_ns holds a negative or non-finite time")
+                }
+                if let (name, c) = r.counters.first(where: { $0.value.perRepetition.count != counted.count }) {
+                    throw HMMBenchError(.data, "\(path): \(place): counter \(name) has \(c.perRepetition.count) entries "
+                                        + "for \(counted.count) counted repetitions")
+                }
+            }
         }
     }
 

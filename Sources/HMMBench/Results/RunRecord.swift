@@ -3,11 +3,13 @@
 /// bench/SCHEMA.md; `schema_version` changes whenever a field's meaning does.
 public struct RunRecord: Codable, Equatable, Sendable {
     /// The schema this build writes. Version 2 added `failed`, float
-    /// `samples_ns`, `ops_per_sample` and `pages_done`.
-    public static let currentSchemaVersion = 2
+    /// `samples_ns`, `ops_per_sample` and `pages_done`; version 3
+    /// `counter_mode` and `counted_samples_ns` (counters by default come
+    /// from separate counted repetitions, no longer one per sample).
+    public static let currentSchemaVersion = 3
     /// Every schema this build reads (version 1 files are converted on
     /// reading: see `RunReader`).
-    public static let readableSchemaVersions = 1...2
+    public static let readableSchemaVersions = 1...3
 
     public var schemaVersion: Int
     public var tool: String

@@ -154,7 +154,7 @@ public struct CounterSnapshot: Equatable, Sendable {
 /// fault, no lock, no Foundation. Parsing (`delta`) happens after the
 /// window; a file that filled its buffer is read again with a bigger one
 /// by `delta`, so the next repetition's read fits.
-public final class CounterReader {
+public final class CounterReader: RepetitionCounters {
     /// Which of the two snapshots a read fills.
     public enum Slot: Int { case before = 0, after = 1 }
 
@@ -251,6 +251,29 @@ public final class CounterReader {
         for s in cut {
             for k in d.keys where (CounterSnapshot.source(of: k) == "vmstat") == s.isVmstat { out[k] = nil }
             s.grow()
+        }
+        return out
+    }
+
+    var recorded: [[String: Int64]] = []
+
+    public func reserve(_ repetitions: Int) { recorded.reserveCapacity(repetitions) }
+
+    public func record() { recorded.append(delta()) }
+
+    public func summaries() -> [String: CounterSummary] { Self.summarize(recorded) }
+
+    /// Per-counter series of `deltas` (one dictionary a repetition),
+    /// keeping only counters that moved in some repetition (plus
+    /// `interrupts:TLB`, whose zero is informative).
+    static func summarize(_ deltas: [[String: Int64]]) -> [String: CounterSummary] {
+        guard let names = deltas.first?.keys else { return [:] }
+        var out: [String: CounterSummary] = [:]
+        for name in names {
+            let series = deltas.map { $0[name] ?? 0 }
+            if series.contains(where: { $0 != 0 }) || name == "interrupts:TLB" {
+                out[name] = CounterSummary(source: CounterSnapshot.source(of: name), perRepetition: series)
+            }
         }
         return out
     }

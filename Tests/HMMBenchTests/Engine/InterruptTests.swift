@@ -26,8 +26,8 @@ struct InterruptTests {
     @Test func oneInterruptKeepsTheFinishedRepetitionsAsAPartialResult() throws {
         let box = Box()
         let p = try Self.params("snapshot", ["size": "64K"])
-        let r = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 1, repetitions: 50),
-                               captureCounters: false, isInterrupted: { box.done >= 3 }, onRepetition: { box.done = $0 })
+        let r = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 1, repetitions: 50, counters: .off),
+                               isInterrupted: { box.done >= 3 }, onRepetition: { box.done = $0 })
         #expect(r.samplesNs.count == 3)
         #expect(r.stats.n == 3)
         #expect(r.notes.contains(Runner.interruptionNote(finished: 3, of: 50)))
@@ -37,15 +37,15 @@ struct InterruptTests {
     @Test func anInterruptBeforeTheFirstRepetitionGivesNoResult() throws {
         let p = try Self.params("snapshot", ["size": "64K"])
         #expect(throws: HMMBenchError(.interrupted, "interrupted")) {
-            _ = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 1, repetitions: 5),
-                               captureCounters: false, isInterrupted: { true })
+            _ = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 1, repetitions: 5, counters: .off),
+                               isInterrupted: { true })
         }
     }
 
     @Test func aCompleteRunHasNoInterruptionNote() throws {
         let p = try Self.params("snapshot", ["size": "64K"])
-        let r = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 4),
-                               captureCounters: false, isInterrupted: { false })
+        let r = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 4, counters: .off),
+                               isInterrupted: { false })
         #expect(r.samplesNs.count == 4)
         #expect(!r.notes.contains { $0.hasPrefix("interrupted") })
     }

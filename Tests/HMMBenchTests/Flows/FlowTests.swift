@@ -25,7 +25,7 @@ struct FlowTests {
         let params = Self.quickSuite.entries[index]
         let ctx = Self.context()
         let r = try Runner.run(try FlowCatalog.standard.flow(named: params.flow), params, context: ctx,
-                               options: RunOptions(warmup: 1, repetitions: 3), captureCounters: false)
+                               options: RunOptions(warmup: 1, repetitions: 3, counters: .off))
         #expect(r.check.passed, "\(SuiteRunner.label(params)): \(r.check.detail)")
         #expect(r.samplesNs.count == 3)
         #expect(r.samplesNs.allSatisfy { $0 > 0 })
@@ -41,8 +41,7 @@ struct FlowTests {
             for write in [false, true] {
                 let p = try FlowCatalog.standard.parameters(flow: write ? "fault-write" : "fault-read",
                                                             values: ["mapping": kind.rawValue, "size": "2M", "populate": "no"])
-                let r = try Runner.run(FaultFlow(write: write), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 2),
-                                       captureCounters: false)
+                let r = try Runner.run(FaultFlow(write: write), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 2, counters: .off))
                 #expect(r.check.passed, "\(kind) write=\(write): \(r.check.detail)")
             }
         }
@@ -51,8 +50,7 @@ struct FlowTests {
     @Test func snapshotChecksTheBytes() throws {
         for populate in ["write", "read", "no"] {
             let p = try FlowCatalog.standard.parameters(flow: "snapshot", values: ["populate": populate, "size": "64K"])
-            let r = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 2),
-                                   captureCounters: false)
+            let r = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 2, counters: .off))
             #expect(r.check.passed, "\(populate): \(r.check.detail)")
         }
         #expect(SnapshotFlow.expected(.anon, .read) == 0x11)
@@ -76,8 +74,7 @@ struct FlowTests {
         }
         // Before 6.0 the round trip comes back by CPU faults, and says so.
         let rt = try FlowCatalog.standard.parameters(flow: "migrate-roundtrip", values: ["size": "64K"])
-        let r = try Runner.run(MigrateRoundtripFlow(), rt, context: Self.context(uapi: .v5_14), options: RunOptions(warmup: 0, repetitions: 2),
-                               captureCounters: false)
+        let r = try Runner.run(MigrateRoundtripFlow(), rt, context: Self.context(uapi: .v5_14), options: RunOptions(warmup: 0, repetitions: 2, counters: .off))
         #expect(r.check.passed, "\(r.check.detail)")
         #expect(r.notes.contains { $0.contains("CPU write fault per page") })
     }
@@ -88,7 +85,7 @@ struct FlowTests {
         for name in ["fault-then-migrate", "migrate-then-fault"] {
             let p = try FlowCatalog.standard.parameters(flow: name, values: ["size": "256K", "present": "25"])
             results.append(try Runner.run(try FlowCatalog.standard.flow(named: name), p, context: ctx,
-                                          options: RunOptions(warmup: 0, repetitions: 3), captureCounters: false))
+                                          options: RunOptions(warmup: 0, repetitions: 3, counters: .off)))
         }
         FaultMigrateOrderFlow.addRatios(&results)
         let a = try #require(results[0].derived["ratio_to_migrate_then_fault"])
@@ -106,8 +103,7 @@ struct FlowTests {
 
     @Test func readerThreadsRunAndStop() throws {
         let p = try FlowCatalog.standard.parameters(flow: "numa-move-pages", values: ["threads": "2", "size": "256K", "protection": "ro"])
-        let r = try Runner.run(NUMAMovePagesFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 3),
-                               captureCounters: false)
+        let r = try Runner.run(NUMAMovePagesFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 3, counters: .off))
         #expect(r.check.passed)
         #expect(r.notes.contains { $0.contains("2 reader thread(s)") })
     }
@@ -138,7 +134,7 @@ struct FlowTests {
     }
 
     @Test func countersParseAndSummarize() {
-        let s = Runner.summarize([["pgmigrate_success": 512, "interrupts:TLB": 0, "numa_hit": 0],
+        let s = CounterReader.summarize([["pgmigrate_success": 512, "interrupts:TLB": 0, "numa_hit": 0],
                                   ["pgmigrate_success": 510, "interrupts:TLB": 0, "numa_hit": 0]])
         #expect(s["pgmigrate_success"]?.perRepetition == [512, 510])
         #expect(s["pgmigrate_success"]?.mean == 511)

@@ -124,8 +124,7 @@ struct MoveAccountTests {
             return call(count, pages, nodes, status, flags)
         }
         let ctx = FlowContext(mirror: backend, migrator: migrator)
-        let r = try Runner.run(NUMAMovePagesFlow(), p, context: ctx, options: RunOptions(warmup: 1, repetitions: 3),
-                               captureCounters: false)
+        let r = try Runner.run(NUMAMovePagesFlow(), p, context: ctx, options: RunOptions(warmup: 1, repetitions: 3, counters: .off))
         #expect(r.pagesDone == [14, 14, 14])
         #expect(r.pagesPerOp == 16)
         let full = Throughput(samplesNs: r.samplesNs, bytesPerOp: r.bytesPerOp, pagesPerOp: r.pagesPerOp)

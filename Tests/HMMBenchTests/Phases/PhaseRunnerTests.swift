@@ -21,8 +21,8 @@ struct PhaseRunnerTests {
     @Test func runnerBracketsEveryMeasuredRepetitionAndNoWarmup() throws {
         let p = try FlowCatalog.standard.parameters(flow: "snapshot", values: ["size": "64K"])
         let rec = Recorder()
-        _ = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 2, repetitions: 3),
-                           captureCounters: false, tracer: rec, isInterrupted: { false })
+        _ = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 2, repetitions: 3, counters: .off),
+                           tracer: rec, isInterrupted: { false })
         #expect(rec.events == ["begin 0", "end 0", "begin 1", "end 1", "begin 2", "end 2"])
     }
 
