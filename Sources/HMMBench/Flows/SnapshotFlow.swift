@@ -48,7 +48,11 @@ public struct SnapshotFlow: FlowDefinition {
         }
         func measure() throws -> UInt64 {
             let r = try current()
-            let (ns, reply) = bytes.withUnsafeMutableBytes { b in Clock.measure { device.perform(.snapshot, r, buffer: b.baseAddress) } }
+            let request = device.request(.snapshot)
+            let address = r.address(page: 0), pages = r.pageCount
+            let (ns, reply) = bytes.withUnsafeMutableBytes { b in
+                Clock.measure { device.perform(request, address: address, pages: pages, buffer: b.baseAddress) }
+            }
             try MirrorFlowSupport.expectSuccess(reply, .snapshot, device: device)
             return ns
         }

@@ -52,11 +52,16 @@ public protocol DeviceMirror: AnyObject {
     /// The request table this device is driven with.
     var uapi: UAPITable { get }
 
-    /// Issues `op` over `pages` pages from `address` (page aligned), with
-    /// `buffer` as the command's `ptr` (data for read/write, one byte per
-    /// page for snapshot; may be nil for the others). An operation the uapi
-    /// generation lacks is not sent: the reply carries ENOTTY.
-    func perform(_ op: MirrorOperation, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply
+    /// Resolves `op` to the request this device sends for it (a table
+    /// lookup: done before the clock starts, once per flow or call).
+    func request(_ op: MirrorOperation) -> MirrorRequest
+
+    /// Issues `request` over `pages` pages from `address` (page aligned),
+    /// with `buffer` as the command's `ptr` (data for read/write, one byte
+    /// per page for snapshot; may be nil for the others): the call and
+    /// nothing else. An operation the uapi generation lacks is not sent:
+    /// the reply carries ENOTTY.
+    func perform(_ request: MirrorRequest, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply
 
     /// Closes the device; the driver releases its pages. Idempotent.
     func close()
@@ -65,6 +70,11 @@ public protocol DeviceMirror: AnyObject {
 extension DeviceMirror {
     /// Whether this device's uapi has `op`.
     public func supports(_ op: MirrorOperation) -> Bool { uapi.supports(op) }
+
+    /// Resolves `op` and issues it (untimed callers: checks, set-up).
+    public func perform(_ op: MirrorOperation, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply {
+        perform(request(op), address: address, pages: pages, buffer: buffer)
+    }
 
     /// `perform` over pages `range` of `region`.
     public func perform(_ op: MirrorOperation, _ region: MappedRegion, pages range: Range<Int>? = nil,

@@ -83,12 +83,16 @@ public final class KernelMirror: DeviceMirror {
         self.uapi = uapi
     }
 
-    public func perform(_ op: MirrorOperation, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply {
-        guard let request = uapi.request(for: op) else { return MirrorReply(errno: ENOTTY) }
+    public func request(_ op: MirrorOperation) -> MirrorRequest {
+        MirrorRequest(operation: op, number: uapi.request(for: op))
+    }
+
+    public func perform(_ request: MirrorRequest, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply {
+        guard let number = request.number else { return MirrorReply(errno: ENOTTY) }
         guard fd >= 0 else { return MirrorReply(errno: EBADF) }
         var cmd = hmm_dmirror_cmd(addr: UInt64(address), ptr: UInt64(UInt(bitPattern: buffer)),
                                   npages: UInt64(pages), cpages: 0, faults: 0)
-        let r = hmmb_dmirror_ioctl(fd, request, &cmd)
+        let r = hmmb_dmirror_ioctl(fd, number, &cmd)
         return MirrorReply(cpages: cmd.cpages, faults: cmd.faults, errno: r < 0 ? -r : 0)
     }
 

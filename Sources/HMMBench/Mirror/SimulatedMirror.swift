@@ -17,13 +17,18 @@ public final class SimulatedMirror: DeviceMirror {
         self.id = id
     }
 
-    public func perform(_ op: MirrorOperation, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply {
-        guard let request = uapi.request(for: op) else { return MirrorReply(errno: ENOTTY) }
-        guard !closed else { return MirrorReply(errno: EBADF) }
+    public func request(_ op: MirrorOperation) -> MirrorRequest {
+        let number = uapi.request(for: op)
         // The modelled driver decodes the request number with its own
         // table, as the module would: a custom table that sends a number
         // the driver does not know gets the driver's answer (EINVAL).
-        guard let decoded = backend.driverTable.operation(for: request) else { return MirrorReply(errno: EINVAL) }
+        return MirrorRequest(operation: op, number: number, decoded: number.flatMap { backend.driverTable.operation(for: $0) })
+    }
+
+    public func perform(_ request: MirrorRequest, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply {
+        guard request.number != nil else { return MirrorReply(errno: ENOTTY) }
+        guard !closed else { return MirrorReply(errno: EBADF) }
+        guard let decoded = request.decoded else { return MirrorReply(errno: EINVAL) }
         return backend.perform(mirror: id, device: descriptor.index, decoded, address: address, pages: pages, buffer: buffer)
     }
 

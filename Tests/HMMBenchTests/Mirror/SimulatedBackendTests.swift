@@ -58,6 +58,30 @@ import Testing
         #expect(throws: HMMBenchError.self) { _ = try b.openDevice(7) }
     }
 
+    /// Requests are resolved before the clock: what the table and the
+    /// modelled driver make of an operation is fixed in the request, and
+    /// perform only issues it.
+    @Test func aResolvedRequestCarriesTheNumberAndTheDriversReading() throws {
+        let b = SimulatedBackend(uapi: UAPIGeneration.v6_1.table)
+        let d0 = try b.openDevice(0)
+        let snap = d0.request(.snapshot)
+        #expect(snap.operation == .snapshot && snap.number == UAPIGeneration.v6_1.table.request(for: .snapshot))
+        #expect(snap.decoded == .snapshot)
+        let r = try map(b, pages: 4)
+        var bytes = [UInt8](repeating: 0xFF, count: 4)
+        let reply = bytes.withUnsafeMutableBytes { d0.perform(snap, address: r.address(), pages: 4, buffer: $0.baseAddress) }
+        #expect(reply.succeeded && bytes != [0xFF, 0xFF, 0xFF, 0xFF])
+        // 6.1 has no FLAGS: no number, ENOTTY without reaching the model.
+        let flags = d0.request(.flags)
+        #expect(flags.number == nil && d0.perform(flags, address: r.address(), pages: 4, buffer: nil) == MirrorReply(errno: ENOTTY))
+        // A number the driver's table does not know: the driver's EINVAL.
+        let table = try UAPITable.parse("read=0,write=1,migrate-to-dev=2,snapshot=40")
+        let odd = try SimulatedBackend(uapi: table).openDevice(0)
+        let unknown = odd.request(.snapshot)
+        #expect(unknown.number != nil && unknown.decoded == nil)
+        #expect(odd.perform(unknown, address: r.address(), pages: 4, buffer: nil) == MirrorReply(errno: EINVAL))
+    }
+
     @Test func missingOpIsENOTTYAndLeavesModelAlone() throws {
         let b = backend(.v5_14)
         let r = try map(b)
