@@ -149,11 +149,16 @@ public struct CounterSnapshot: Equatable, Sendable {
 
 /// The engine's counter reads around one repetition, made cheap for the
 /// measuring thread: the files are opened once, and `read(_:)` (just
-/// before and just after the timed window) is only lseek and read(2) into
+/// before and just after the timed call) is only lseek and read(2) into
 /// buffers allocated and touched beforehand: no allocation, no page
-/// fault, no lock, no Foundation. Parsing (`delta`) happens after the
-/// window; a file that filled its buffer is read again with a bigger one
-/// by `delta`, so the next repetition's read fits.
+/// fault, no lock, no Foundation. After the window, `record()` parses only
+/// the tracked lines, into fixed slots: the first complete read finds
+/// which lines those are (the `prefixes` of /proc/vmstat, the
+/// `CounterSnapshot.interruptRows` of /proc/interrupts) and in what order,
+/// and later reads are matched against that list line by line (the
+/// kernel prints both files in a fixed order), with no dictionary and no
+/// String per read. A file that filled its buffer gives no counters for
+/// that repetition, and a doubled buffer for the next.
 public final class CounterReader: RepetitionCounters {
     /// Which of the two snapshots a read fills.
     public enum Slot: Int { case before = 0, after = 1 }
@@ -166,6 +171,21 @@ public final class CounterReader: RepetitionCounters {
         var buffers: [UnsafeMutableRawPointer]
         var lengths = [0, 0]
         var truncated = false
+        /// The tracked lines, in file order: the vmstat name or the
+        /// interrupts row label, as bytes. Nil until a complete read.
+        var layout: [[UInt8]]?
+        /// /proc/interrupts: how many CPU columns a row has.
+        var cpus = 0
+        /// Parsed values of each slot, one per `layout` entry, and
+        /// whether the line was there.
+        var values: [[Int64]] = [[], []]
+        var found: [[Bool]] = [[], []]
+        /// Per tracked line: the delta of each recorded repetition, and
+        /// whether any repetition had the line in both reads.
+        var series: [[Int64]] = []
+        var seen: [Bool] = []
+        /// The deltas of the last recorded repetition (nil: not there).
+        var last: [Int64?] = []
 
         init?(path: String, isVmstat: Bool, capacity: Int) {
             let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
@@ -191,6 +211,16 @@ public final class CounterReader: RepetitionCounters {
             truncated = false
         }
 
+        func bytes(_ k: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: buffers[k], count: lengths[k])
+        }
+
+        /// The counter name of tracked line `i`.
+        func name(_ i: Int) -> String {
+            let text = String(decoding: layout?[i] ?? [], as: UTF8.self)
+            return isVmstat ? text : "interrupts:" + text
+        }
+
         deinit {
             for b in buffers { b.deallocate() }
             if fd >= 0 { Glibc.close(fd) }
@@ -198,13 +228,17 @@ public final class CounterReader: RepetitionCounters {
     }
 
     let sources: [Source]
-    let prefixes: [String]
+    let prefixes: [[UInt8]]
+    let rows: [[UInt8]]
+    /// Repetitions recorded so far.
+    public private(set) var recordedCount = 0
 
     /// Opens /proc/vmstat and /proc/interrupts (files that cannot be
     /// opened contribute nothing), with buffers of `capacity` bytes.
     public init(vmstat: String = "/proc/vmstat", interrupts: String = "/proc/interrupts",
                 prefixes: [String] = SystemFacts.trackedVmstat, capacity: Int = 64 << 10) {
-        self.prefixes = prefixes
+        self.prefixes = prefixes.map { Array($0.utf8) }
+        rows = CounterSnapshot.interruptRows.sorted().map { Array($0.utf8) }
         sources = [Source(path: vmstat, isVmstat: true, capacity: capacity),
                    Source(path: interrupts, isVmstat: false, capacity: capacity)].compactMap { $0 }
     }
@@ -228,11 +262,13 @@ public final class CounterReader: RepetitionCounters {
         }
     }
 
-    /// The counters in `slot`, parsed (after the window).
+    /// The counters in `slot` as a snapshot (parsed with the general
+    /// parsers: for tests and diagnosis, not the engine's path).
     public func snapshot(_ slot: Slot) -> CounterSnapshot {
         var v: [String: Int64] = [:]
         for s in sources {
-            let bytes = UnsafeRawBufferPointer(start: s.buffers[slot.rawValue], count: s.lengths[slot.rawValue])
+            let bytes = s.bytes(slot.rawValue)
+            let prefixes = self.prefixes.map { String(decoding: $0, as: UTF8.self) }
             let parsed = s.isVmstat ? CounterSnapshot.parseVmstat(bytes: bytes, prefixes: prefixes)
                                     : CounterSnapshot.parseInterrupts(bytes: bytes)
             v.merge(parsed) { a, _ in a }
@@ -240,41 +276,155 @@ public final class CounterReader: RepetitionCounters {
         return CounterSnapshot(values: v)
     }
 
-    /// after - before of the last two reads. A file that filled its buffer
-    /// (its text cut short) gives no counters this time, and its buffers
-    /// grow for the next repetition.
-    public func delta() -> [String: Int64] {
-        let cut = sources.filter(\.truncated)
-        let d = snapshot(.after).delta(since: snapshot(.before))
-        guard !cut.isEmpty else { return d }
-        var out = d
-        for s in cut {
-            for k in d.keys where (CounterSnapshot.source(of: k) == "vmstat") == s.isVmstat { out[k] = nil }
-            s.grow()
+    public func reserve(_ repetitions: Int) {
+        for s in sources { for i in s.series.indices { s.series[i].reserveCapacity(repetitions) } }
+    }
+
+    /// Parses the last `.before` and `.after` reads into their slots and
+    /// appends each tracked line's delta. A file cut short by its buffer
+    /// counts nothing this time (a 0 in its series) and grows.
+    public func record() {
+        for s in sources {
+            if s.truncated {
+                s.grow()
+                append(s, valid: false)
+                continue
+            }
+            if s.layout == nil { discover(s) }
+            for k in 0..<2 { parse(s, slot: k) }
+            append(s, valid: true)
+        }
+        recordedCount += 1
+    }
+
+    /// The deltas of the last recorded repetition, by counter name (lines
+    /// missing from either read left out).
+    public var lastDelta: [String: Int64] {
+        var out: [String: Int64] = [:]
+        for s in sources { for (i, d) in s.last.enumerated() { if let d { out[s.name(i)] = d } } }
+        return out
+    }
+
+    public func summaries() -> [String: CounterSummary] {
+        var out: [String: CounterSummary] = [:]
+        for s in sources {
+            for i in s.series.indices where s.seen[i] {
+                let name = s.name(i)
+                if s.series[i].contains(where: { $0 != 0 }) || name == "interrupts:TLB" {
+                    out[name] = CounterSummary(source: s.isVmstat ? "vmstat" : "interrupts", perRepetition: s.series[i])
+                }
+            }
         }
         return out
     }
 
-    var recorded: [[String: Int64]] = []
+    func append(_ s: Source, valid: Bool) {
+        guard s.layout != nil else { return }
+        for i in s.series.indices {
+            let there = valid && s.found[0][i] && s.found[1][i]
+            let d = there ? s.values[1][i] &- s.values[0][i] : 0
+            s.series[i].append(d)
+            s.last[i] = there ? d : nil
+            if there { s.seen[i] = true }
+        }
+    }
 
-    public func reserve(_ repetitions: Int) { recorded.reserveCapacity(repetitions) }
-
-    public func record() { recorded.append(delta()) }
-
-    public func summaries() -> [String: CounterSummary] { Self.summarize(recorded) }
-
-    /// Per-counter series of `deltas` (one dictionary a repetition),
-    /// keeping only counters that moved in some repetition (plus
-    /// `interrupts:TLB`, whose zero is informative).
-    static func summarize(_ deltas: [[String: Int64]]) -> [String: CounterSummary] {
-        guard let names = deltas.first?.keys else { return [:] }
-        var out: [String: CounterSummary] = [:]
-        for name in names {
-            let series = deltas.map { $0[name] ?? 0 }
-            if series.contains(where: { $0 != 0 }) || name == "interrupts:TLB" {
-                out[name] = CounterSummary(source: CounterSnapshot.source(of: name), perRepetition: series)
+    /// Finds the tracked lines of `s` in its `.before` text.
+    func discover(_ s: Source) {
+        var layout: [[UInt8]] = []
+        let text = s.bytes(Slot.before.rawValue)
+        var header = true
+        CounterSnapshot.forEachLine(text) { line in
+            if s.isVmstat {
+                guard let space = line.firstIndex(of: UInt8(ascii: " ")), space > 0 else { return }
+                let name = Array(line[0..<space])
+                if prefixes.isEmpty || prefixes.contains(where: { name.starts(with: $0) }) { layout.append(name) }
+            } else if header {
+                header = false
+                CounterSnapshot.forEachField(line) { f in if f.starts(with: "CPU".utf8) { s.cpus += 1 } }
+            } else {
+                let (label, _) = Self.label(line)
+                if let label, rows.contains(where: { $0.elementsEqual(label) }) { layout.append(Array(label)) }
             }
         }
-        return out
+        s.layout = layout
+        s.values = [Array(repeating: 0, count: layout.count), Array(repeating: 0, count: layout.count)]
+        s.found = [Array(repeating: false, count: layout.count), Array(repeating: false, count: layout.count)]
+        // Repetitions recorded before the layout was known count 0.
+        s.series = Array(repeating: Array(repeating: 0, count: recordedCount), count: layout.count)
+        s.seen = Array(repeating: false, count: layout.count)
+        s.last = Array(repeating: nil, count: layout.count)
+    }
+
+    /// An interrupts row's label (the bytes before ':' after the leading
+    /// blanks) and the offset just past the ':'.
+    static func label(_ line: UnsafeRawBufferPointer) -> (UnsafeRawBufferPointer?, Int) {
+        var i = 0
+        let n = line.count
+        while i < n, line[i] == UInt8(ascii: " ") { i += 1 }
+        let start = i
+        while i < n, line[i] != UInt8(ascii: ":"), line[i] != UInt8(ascii: " ") { i += 1 }
+        guard i < n, line[i] == UInt8(ascii: ":"), i > start else { return (nil, 0) }
+        return (UnsafeRawBufferPointer(rebasing: line[start..<i]), i + 1)
+    }
+
+    /// Fills slot `k` of `s` from its text: walks the lines once, matching
+    /// each against the next tracked line only.
+    func parse(_ s: Source, slot k: Int) {
+        guard let layout = s.layout, !layout.isEmpty else { return }
+        let text = s.bytes(k)
+        guard let base = text.baseAddress else {
+            for i in layout.indices { s.found[k][i] = false }
+            return
+        }
+        for i in layout.indices { s.found[k][i] = false }
+        var cursor = 0
+        var start = 0
+        let n = text.count
+        var first = !s.isVmstat   // the interrupts header line
+        while start < n, cursor < layout.count {
+            let rest = n - start
+            let end: Int
+            if let nl = memchr(base + start, Int32(UInt8(ascii: "\n")), rest) {
+                end = base.distance(to: UnsafeRawPointer(nl))
+            } else {
+                end = n
+            }
+            let line = UnsafeRawBufferPointer(rebasing: text[start..<end])
+            start = end + 1
+            if first { first = false; continue }
+            let want = layout[cursor]
+            if s.isVmstat {
+                guard line.count > want.count, line[want.count] == UInt8(ascii: " "),
+                      want.withUnsafeBytes({ memcmp($0.baseAddress!, line.baseAddress!, want.count) }) == 0 else { continue }
+                var value: Int64?
+                var fields = 0
+                CounterSnapshot.forEachField(UnsafeRawBufferPointer(rebasing: line[(want.count + 1)...])) { f in
+                    fields += 1
+                    value = fields == 1 ? CounterSnapshot.integer(f) : nil
+                }
+                if let value {
+                    s.values[k][cursor] = value
+                    s.found[k][cursor] = true
+                }
+                cursor += 1
+            } else {
+                let (label, past) = Self.label(line)
+                guard let label, label.elementsEqual(want) else { continue }
+                var sum: Int64 = 0
+                var column = 0
+                var ok = true
+                CounterSnapshot.forEachField(UnsafeRawBufferPointer(rebasing: line[past...])) { f in
+                    guard ok, column < s.cpus else { return }
+                    if let v = CounterSnapshot.integer(f) { sum += v } else { ok = false }
+                    column += 1
+                }
+                if ok {
+                    s.values[k][cursor] = sum
+                    s.found[k][cursor] = true
+                }
+                cursor += 1
+            }
+        }
     }
 }

@@ -133,12 +133,4 @@ struct FlowTests {
         for f in files { _ = try Suite.load("\(dir)/\(f)") }
     }
 
-    @Test func countersParseAndSummarize() {
-        let s = CounterReader.summarize([["pgmigrate_success": 512, "interrupts:TLB": 0, "numa_hit": 0],
-                                  ["pgmigrate_success": 510, "interrupts:TLB": 0, "numa_hit": 0]])
-        #expect(s["pgmigrate_success"]?.perRepetition == [512, 510])
-        #expect(s["pgmigrate_success"]?.mean == 511)
-        #expect(s["interrupts:TLB"]?.source == "interrupts")
-        #expect(s["numa_hit"] == nil)
-    }
 }

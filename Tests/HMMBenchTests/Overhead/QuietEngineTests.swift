@@ -32,8 +32,12 @@ struct QuietEngineTests {
             .write(toFile: vm, atomically: false, encoding: .utf8)
         try Self.interrupts.replacingOccurrences(of: "12   TLB", with: "20   TLB").write(toFile: irq, atomically: false, encoding: .utf8)
         reader.read(.after)
-        let d = reader.delta()
+        reader.record()
+        let d = reader.lastDelta
         #expect(d == ["pgfault": 15, "pgmigrate_success": 0, "interrupts:TLB": 8, "interrupts:RES": 0])
+        // Kept: what moved, and the TLB row whatever it did.
+        #expect(reader.summaries() == ["pgfault": CounterSummary(source: "vmstat", perRepetition: [15]),
+                                       "interrupts:TLB": CounterSummary(source: "interrupts", perRepetition: [8])])
         #expect(reader.snapshot(.after).values == CounterSnapshot(values: CounterSnapshot.parseVmstat(
             Self.vmstat.replacingOccurrences(of: "pgfault 10", with: "pgfault 25"), prefixes: ["pgfault", "pgmigrate_"])
             .merging(["interrupts:TLB": 31, "interrupts:RES": 7]) { a, _ in a }).values)
@@ -45,20 +49,55 @@ struct QuietEngineTests {
         let reader = CounterReader(vmstat: vm, interrupts: irq, prefixes: ["pgfault"], capacity: 32)
         reader.read(.before)
         reader.read(.after)
+        reader.record()
         // Both files were cut at 32 bytes: no counter from a cut text.
-        #expect(reader.delta().isEmpty)
+        #expect(reader.lastDelta.isEmpty)
         // Buffers double after each cut read (64, 128, then 256 bytes:
         // the interrupts text is about 200).
-        for _ in 0..<2 { reader.read(.before); reader.read(.after); _ = reader.delta() }
-        reader.read(.before); reader.read(.after)
-        #expect(reader.delta() == ["pgfault": 0, "interrupts:TLB": 0, "interrupts:RES": 0])
+        for _ in 0..<2 { reader.read(.before); reader.read(.after); reader.record() }
+        reader.read(.before); reader.read(.after); reader.record()
+        #expect(reader.lastDelta == ["pgfault": 0, "interrupts:TLB": 0, "interrupts:RES": 0])
+        // One entry per recorded repetition, 0 where the text was cut.
+        #expect(reader.summaries()["interrupts:TLB"]?.perRepetition == [0, 0, 0, 0])
     }
 
     @Test func missingFilesGiveNoCounters() {
         let reader = CounterReader(vmstat: "/nonexistent/vmstat", interrupts: "/nonexistent/interrupts")
         reader.read(.before)
         reader.read(.after)
-        #expect(reader.delta().isEmpty)
+        reader.record()
+        #expect(reader.lastDelta.isEmpty && reader.summaries().isEmpty)
+    }
+
+    /// The fixed-slot parse of this machine's own /proc files gives what
+    /// the general parsers give, over several repetitions.
+    @Test func fixedSlotsAgreeWithTheGeneralParsersOnThisMachine() throws {
+        let reader = CounterReader()
+        for _ in 0..<3 {
+            reader.read(.before)
+            reader.read(.after)
+            reader.record()
+        }
+        let before = reader.snapshot(.before).values, after = reader.snapshot(.after).values
+        let expected = after.filter { before[$0.key] != nil }.map { ($0.key, $0.value - before[$0.key]!) }
+        #expect(reader.lastDelta == Dictionary(uniqueKeysWithValues: expected))
+        if FileManager.default.isReadableFile(atPath: "/proc/vmstat") {
+            #expect(reader.lastDelta["pgfault"] != nil)
+        }
+    }
+
+    /// Lines are matched in the order the first read found them: a text
+    /// whose tracked values change but whose untracked lines differ is
+    /// still read right (an untracked line is skipped, not a stop).
+    @Test func untrackedLinesBetweenTrackedOnesAreSkipped() throws {
+        let (dir, vm, irq) = try Self.files("a 1\npgfault 10\nb 2\npgmajfault 3\n", Self.interrupts)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let reader = CounterReader(vmstat: vm, interrupts: irq, prefixes: ["pgfault", "pgmajfault"])
+        reader.read(.before)
+        try "a 1\npgfault 12\nb 2\nc 9\npgmajfault 7\n".write(toFile: vm, atomically: false, encoding: .utf8)
+        reader.read(.after)
+        reader.record()
+        #expect(reader.lastDelta["pgfault"] == 2 && reader.lastDelta["pgmajfault"] == 4)
     }
 
     @Test func byteParsersAgreeWithTheTextOnes() {
