@@ -58,10 +58,10 @@ public final class StderrProgress: ProgressSink {
 
 /// Runs a list of flows into one `RunRecord`: the flow that provides the
 /// run's ceiling first (`FlowDefinition.providesCeiling`: every migration
-/// result is also given as a ratio to it), then each entry; after each
-/// flow, every flow that ran derives its numbers over the results so far
-/// (`FlowDefinition.derive`). The engine asks flows what they provide and
-/// never names one. Each
+/// result is also given as a ratio to it), then each entry; every flow
+/// that ran derives its numbers over the results (`FlowDefinition.derive`)
+/// before each write of the file and once at the end. The engine asks
+/// flows what they provide and never names one. Each
 /// entry ends as a result, a failure (`failed`, with errno and stage) or a
 /// skip (`skipped`, what the box lacks). The record is written atomically
 /// as flows finish once it holds a result or a failure, so a crash or a
@@ -132,18 +132,26 @@ public final class SuiteRunner {
                                    result: nil, failed: nil, skipped: r.reason, seconds: 0)
         }
         var todo = entries
+        // The flows that ran, in first-run order: each derives its numbers
+        // over all results, once before each write and once at the end
+        // (after every flow it made a run quadratic in its flows).
+        var ran: [FlowDefinition] = []
+        func derive(_ r: inout RunRecord) {
+            for definition in ran { definition.derive(&r.results) }
+        }
         // Pacing of the intermediate writes (see writeShare).
         var lastWrite: UInt64?
         var lastWriteCost = 0.0
         var unsaved = false
         func saveProgress(_ record: RunRecord, done: Int, force: Bool) throws {
-            guard hasMeasurements(record), unsaved else { return }
+            guard outputPath != nil, hasMeasurements(record), unsaved else { return }
             let now = Clock.now()
             if !force, let last = lastWrite,
                Double(now &- last) / 1e9 < lastWriteCost * (1 - writeShare) / max(writeShare, 1e-3) { return }
             // What a reader of this file sees if the process dies before
             // the next save (a second Ctrl-C, a kill).
             var snapshot = record
+            derive(&snapshot)
             snapshot.incompleteReason = "the run stopped before it finished: \(done) of \(todo.count) flows done"
             try save(snapshot)
             let end = Clock.now()
@@ -155,8 +163,6 @@ public final class SuiteRunner {
         if let i = todo.firstIndex(where: { (try? catalog.flow(named: $0.flow))?.providesCeiling == true }), i != 0 {
             todo.insert(todo.remove(at: i), at: 0)
         }
-        // The flows that ran, in first-run order: each derives its numbers.
-        var ran: [FlowDefinition] = []
         for (index, params) in todo.enumerated() {
             if isInterrupted() {
                 record.incompleteReason = "interrupted by a signal after \(index) of \(todo.count) flows"
@@ -212,15 +218,16 @@ public final class SuiteRunner {
                 // Anything else stops the run; the file says why and keeps
                 // what completed.
                 record.incompleteReason = "stopped during flow \(index + 1) of \(todo.count) (\(label)): \(error)"
+                derive(&record)
                 record.finishedAt = EnvironmentCapture.timestamp()
                 if hasMeasurements(record) { try? save(record) }
                 throw error
             }
-            for definition in ran { definition.derive(&record.results) }
             if record.incompleteReason != nil { break }
             unsaved = true
             try saveProgress(record, done: index + 1, force: lastWrite == nil || isInterrupted())
         }
+        derive(&record)
         record.finishedAt = EnvironmentCapture.timestamp()
         record.complete = record.incompleteReason == nil
         if hasMeasurements(record) || !(outputPath.map { FileManager.default.fileExists(atPath: $0) } ?? true) {

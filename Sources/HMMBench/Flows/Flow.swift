@@ -102,8 +102,9 @@ public protocol FlowDefinition: Sendable {
     var minimumWarmup: Int { get }
     /// Numbers computed over the finished results of the run (a ratio
     /// between two flows, say): sets entries of `derived` on this flow's
-    /// own results in `results`. Called after every flow of a run, so it
-    /// must give the same answer when called again. Default: nothing.
+    /// own results in `results`. Called before each write of the run's
+    /// file and at its end, so it must give the same answer when called
+    /// again. Default: nothing.
     func derive(_ results: inout [FlowResult])
     /// The phase-level kernel functions of an instance with `params`
     /// (`run --phases` splits its kernel time into these). Default: none.

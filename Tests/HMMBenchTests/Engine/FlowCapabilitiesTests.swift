@@ -74,6 +74,32 @@ struct FlowCapabilitiesTests {
         #expect(record.results.filter { $0.flow != "counter" }.allSatisfy { $0.derived.isEmpty })
     }
 
+    /// Counts its derive calls (a class: the flow itself is a value).
+    final class Calls: @unchecked Sendable { var n = 0 }
+
+    /// A made-up flow that counts how often the engine asks it to derive.
+    struct CountingFlow: FlowDefinition {
+        let calls: Calls
+        let name = "counting"
+        let summary = "counts its derive calls"
+        let details = "memcpy of size bytes"
+        var parameters: [FlowParameter] { [FlowParameter("size", "4K", "bytes copied")] }
+        func derive(_ results: inout [FlowResult]) { calls.n += 1 }
+        func instantiate(_ params: FlowParameters, context: FlowContext) throws -> FlowInstance {
+            try CopyBandwidthFlow().instantiate(params, context: context)
+        }
+    }
+
+    /// Deriving after every flow made a run quadratic in its flows: it
+    /// happens before each write of the file and once at the end.
+    @Test func derivingIsNotRepeatedAfterEveryFlow() throws {
+        let calls = Calls()
+        let record = try Self.run(FlowCatalog(flows: [CountingFlow(calls: calls)]), Array(repeating: "counting", count: 12))
+        #expect(record.results.count == 12)
+        // No --out: nothing is written, so only the final derive.
+        #expect(calls.n == 1)
+    }
+
     @Test func theStandardFlowsDeclareWhatTheEngineUsedToKnowByName() throws {
         let ceilings = FlowCatalog.standard.flows.filter(\.providesCeiling).map(\.name)
         #expect(ceilings == ["copy-bandwidth"])
