@@ -191,3 +191,47 @@ hb_rev_worktree() {
   ) || return $?
   printf '%s\n' "$dir"
 }
+
+# hb_thp_bench KERNEL_DIR RESULTS_DIR: when the tree's hmm-tests has
+# benchmark_thp_migration (6.19+ trees: the kselftest harness keeps each
+# test's name as a string in the binary, and the log names the tests that
+# ran), parse its table from RESULTS_DIR/hmm-tests.log into
+# RESULTS_DIR/hmm-bench.json (py/thp-bench) beside hmmbench's results.
+# When the test is absent (6.1, 6.12), or hmm-tests did not run, it says
+# so in one line. Sets $thp_bench to a short verdict for the summary;
+# returns 1 when hmm-tests ran with the test but no table could be read
+# from its log.
+hb_thp_bench() {
+  local kdir=$1 d=$2 rc=0 err
+  thp_bench=""
+  if [[ ! -f $kdir/hmm-tests ]]; then
+    thp_bench="none (no hmm-tests in the kernel dir)"
+    log "hmm-bench.json: not written: $thp_bench"
+    return 0
+  fi
+  if ! { [[ -f $kdir/hmm-tests ]] && grep -qa benchmark_thp_migration "$kdir/hmm-tests"; } &&
+    ! grep -qE '^#[[:space:]]+RUN[[:space:]]+hmm\.[A-Za-z0-9_]+\.benchmark_thp_migration' "$d/hmm-tests.log" 2>/dev/null; then
+    thp_bench="none (this tree's hmm-tests has no benchmark_thp_migration; 6.19+ trees have it)"
+    log "hmm-bench.json: not written: $thp_bench"
+    return 0
+  fi
+  if [[ ! -s $d/hmm-tests.log ]]; then
+    # hmm-tests did not run (a --steps file without it): nothing to parse.
+    thp_bench="not run (hmm-tests has benchmark_thp_migration, but no hmm-tests.log came back)"
+    log "hmm-bench.json: not written: $thp_bench"
+    return 0
+  fi
+  err=$("$HB_VM_DIR/py/thp-bench" "$d/hmm-tests.log" "$d/hmm-bench.json" 2>&1) || rc=$?
+  if ((rc == 0)); then
+    thp_bench="hmm-bench.json ($(hb_json_get "$d/hmm-bench.json" tables | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') tables)"
+    log "the kernel's benchmark_thp_migration table: $d/hmm-bench.json"
+    return 0
+  fi
+  if ((rc == 3)); then
+    thp_bench="missing (hmm-tests has benchmark_thp_migration, but its log holds no table: did it run? see hmm-tests.log)"
+  else
+    thp_bench="unreadable (${err:-thp-bench exited $rc})"
+  fi
+  warn "hmm-bench.json: $thp_bench"
+  return 1
+}
