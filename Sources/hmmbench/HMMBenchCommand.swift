@@ -16,7 +16,9 @@ struct HMMBenchCommand: ParsableCommand {
         uapi generation, backend and environment it came from.
 
         Without the driver it runs the same flows on a simulated backend and says so. \
-        bench/vm/run builds and boots a kernel with CONFIG_TEST_HMM=m under qemu.
+        bench/vm/run builds and boots a kernel with CONFIG_TEST_HMM=m under qemu: \
+        --kernel debian (= debian:6.1, the default) or --kernel debian:6.12 for Debian's \
+        trees (uapi 6.1-6.18), --kernel PATH for any tree from 5.8 on.
 
         Start with 'hmmbench probe', then 'hmmbench list', 'hmmbench run --suite quick \
         --out base.json', and 'hmmbench compare base.json new.json'.
