@@ -187,7 +187,9 @@ struct CompareAndReportTests {
         for needle in ["http:", "https:", "href", "url(", "@import", "<image", "<script"] {
             #expect(!outside.contains(needle), "refers outside the file: \(needle)")
         }
-        // Each series is labelled with its run and backend.
-        #expect(svg.contains(">A simulated<") && svg.contains(">B simulated<"))
+        // Each series is labelled with its run, kernel and backend.
+        let labels = svg.components(separatedBy: "class=\"series-label\"><title>").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(labels.count == 2 && labels[0].hasPrefix("A ") && labels[1].hasPrefix("B "), "\(labels)")
+        #expect(labels.allSatisfy { $0.contains(" simulated") }, "\(labels)")
     }
 }

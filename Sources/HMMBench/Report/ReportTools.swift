@@ -40,13 +40,27 @@ public enum ReportTools {
         return format == .text ? text + PhaseText.report(run.record.results) : text
     }
 
-    /// Loads `paths`, plots them, writes the SVG atomically to `out`.
-    /// Returns the plot (for its size).
+    /// What `plot` wrote: the file, its size in pixels, the grid's
+    /// columns, and the plot itself (panels, series, points, notes), as
+    /// `plot --json` prints it.
+    public struct PlotOutput: Encodable, Sendable {
+        public var out: String
+        public var width: Int
+        public var height: Int
+        public var columns: Int
+        public var plot: SVGPlot
+    }
+
+    /// Loads `paths`, plots the `flows` (every flow when empty), writes
+    /// the SVG atomically to `out`.
     @discardableResult
-    public static func plot(paths: [String], out: String) throws -> SVGPlot {
-        guard !paths.isEmpty else { throw HMMBenchError.usage("plot needs at least one result file") }
-        let plot = try SVGPlot(runs: try RunReader.load(paths))
-        try AtomicWriter.write(plot.render(), to: out)
-        return plot
+    public static func plot(paths: [String], out: String, flows: [String] = []) throws -> PlotOutput {
+        guard !paths.isEmpty else {
+            throw HMMBenchError.usage("plot needs at least one result file", hint: "hmmbench plot RUN.json [MORE.json...] --out plot.svg")
+        }
+        let plot = try SVGPlot(runs: try RunReader.load(paths), flows: flows)
+        let layout = try PlotLayout(plot)
+        try AtomicWriter.write(plot.render(layout), to: out)
+        return PlotOutput(out: out, width: layout.width, height: layout.height, columns: layout.columns, plot: plot)
     }
 }
