@@ -16,6 +16,12 @@ struct ReportCommand: ParsableCommand {
         simulated, TCG and incomplete runs are marked loudly. Text output fits \
         72 columns.
 
+        --format: text (default), markdown, csv, json (the report's model), metrics \
+        (flat key: value lines, numbers only, for LKP and LAVA), ktap (KTAP version 1 \
+        as kselftest prints it: a test per measurement, figures as # lines, the \
+        '# Totals:' line; bench/SCHEMA.md has every line). report's exit code does \
+        not depend on the run's verdict: 'run --format ktap' exits with kselftest's.
+
         Exit codes: 0 success; 2 bad input (missing, empty, truncated or \
         non-JSON file, unknown schema_version).
         """

@@ -37,10 +37,22 @@ struct RunCommand: ParsableCommand {
         leaving the file as written after the last finished flow. Suites live in \
         bench/suites (see 'hmmbench list').
 
+        --format prints the finished run on stdout as 'hmmbench report --format' would \
+        (text is the default table; metrics: flat key: value lines for LKP and LAVA; ktap: \
+        KTAP version 1 as kselftest prints it, one test per measurement). --json prints \
+        the result record itself.
+
         Exit status: 0 every measurement gave a result or a suite entry was skipped for \
         what the box lacks; 2 bad input (nothing measured); 3 nothing measured, or the \
         --flow asked for cannot run here; 4 at least one measurement failed (the others \
         still ran); 130 interrupted.
+
+        With --format ktap the exit status after measuring is kselftest's instead: 0 \
+        pass (every measurement gave a result or was skipped, at least one result); 1 \
+        fail (a measurement failed, a post-check failed, or the run was interrupted); 4 \
+        skip (everything was skipped: nothing measured). Bad input found before the \
+        first measurement still exits 2 with no KTAP on stdout (kselftest's runner \
+        counts it as a failure).
         """
     )
 
@@ -105,9 +117,17 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result record as JSON on stdout instead of the table.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Print the run in this format instead of the table (ktap: kselftest exit codes).",
+                                            valueName: "format"))
+    var format: ReportFormat?
+
     @OptionGroup var backendOptions: BackendOptionGroup
 
     func run() throws {
+        if json, let format {
+            throw HMMBenchError.usage("--json and --format \(format.rawValue) both choose what goes to stdout",
+                                      hint: "--json prints the result record; drop one of them")
+        }
         // Bad input of every kind is refused here, before the first
         // measurement: the plan, the output path, then the plan against the
         // backends this box gives.
@@ -136,17 +156,27 @@ struct RunCommand: ParsableCommand {
             runner.phases = p
         }
         let record = try runner.run(suite: plan.suiteName, entries: plan.entries, rejected: plan.rejected)
+        let report = RunReport(LoadedRun(path: out ?? "(this run)", record: record))
         if json {
             print(try JSONOutput.string(record))
+        } else if let format, format != .text {
+            FileHandle.standardOutput.write(Data(try format.exporter.render(report).utf8))
         } else {
-            print(TextExporter().render(RunReport(LoadedRun(path: out ?? "(this run)", record: record))))
+            print(TextExporter().render(report))
         }
         if let out {
             let line = runner.wroteOutput ? "hmmbench: results in \(out)"
                                           : "hmmbench: \(out) left as it was: this run has no result or failure to replace it with"
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
-        if let error = RunVerdict.error(for: record, singleFlow: plan.suiteName == nil,
-                                        outputPath: runner.wroteOutput ? out : nil) { throw error }
+        let verdict = RunVerdict.error(for: record, singleFlow: plan.suiteName == nil, outputPath: runner.wroteOutput ? out : nil)
+        if format == .ktap {
+            // kselftest's exit codes; the reason still goes to stderr.
+            let code = KTAPExporter.Tally(report).exitCode
+            if let verdict { FileHandle.standardError.write(Data("hmmbench: \(verdict.message)\n".utf8)) }
+            if code != KTAPExporter.Tally.pass { throw ExitCode(code) }
+            return
+        }
+        if let verdict { throw verdict }
     }
 }

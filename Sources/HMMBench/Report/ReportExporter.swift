@@ -1,4 +1,5 @@
-/// The output formats of `report` and `compare`.
+/// The output formats of `run`, `report` and `compare` (`ktap`: one run
+/// only).
 public enum ReportFormat: String, CaseIterable, Sendable {
     /// Plain text for mailing lists: no line longer than 72 columns.
     case text
@@ -12,6 +13,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case metrics
     /// The 72-column block a reviewer pastes (compare only).
     case review
+    /// KTAP version 1 as kselftest prints it: a test per measurement.
+    case ktap
 
     /// The format a `--format` value names: any case, and "md" for markdown.
     public init?(name: String) {
@@ -38,6 +41,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .json: return JSONExporter()
         case .metrics: return MetricsExporter()
         case .review: return ReviewExporter()
+        case .ktap: return KTAPExporter()
         }
     }
 }
