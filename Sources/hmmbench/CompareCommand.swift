@@ -52,10 +52,21 @@ struct CompareCommand: ParsableCommand {
         not kernel numbers): on a comparison of simulated runs it says so and \
         passes, unless --gate-simulated.
 
+        Filters: --flow NAME (repeatable) keeps that flow's results, failures and \
+        skips; --metric time|throughput keeps that metric's rows; --changed-only \
+        keeps results with a called change or a failed post-check (failed, skipped \
+        and unmatched entries stay). Filters only hide rows: q-values are over every \
+        test of the files, and --fail-on-regression judges every result. Text \
+        output starts with one line: 'Against A: N better, M worse, K within noise, \
+        F failed.' (counted over every result and run against A that --flow kept, \
+        before --changed-only; F counts failed entries and failed post-checks); \
+        markdown starts with it too, metrics with summary.* lines.
+
         Exit codes: 0 compared (and the gate passed or did not apply); 1 \
         --fail-on-regression found a called regression larger than PCT; 2 bad input \
         (missing, empty, truncated or non-JSON file, unknown schema_version, no \
-        common results, a single file, mixed backends without --allow-mixed).
+        common results, a single file, mixed backends without --allow-mixed, a --flow \
+        no file has, an unknown --metric).
         """
     )
 
@@ -91,9 +102,19 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The command --format review gives to reproduce it.", valueName: "TEXT"))
     var command: String?
 
+    @Option(name: .long, help: ArgumentHelp("Show this flow only (repeatable).", valueName: "name"))
+    var flow: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Show this metric only: time or throughput (repeatable).", valueName: "metric"))
+    var metric: [String] = []
+
+    @Flag(name: .customLong("changed-only"), help: "Show only results with a called change or a failed check.")
+    var changedOnly = false
+
     func run() throws {
         var options = CompareOptions(alpha: alpha, noiseCV: noiseCV, allowMixed: allowMixed, failOnRegressionPct: failOnRegression,
-                                     gateSimulated: gateSimulated)
+                                     gateSimulated: gateSimulated,
+                                     filter: CompareFilter(flows: flow, metrics: metric, changedOnly: changedOnly))
         options.rounds = rounds
         options.box = box
         options.command = command

@@ -23,14 +23,17 @@ public struct CompareOptions: Sendable {
     /// reproduces the comparison.
     public var box: String?
     public var command: String?
+    /// What of the comparison is shown (--flow, --metric, --changed-only).
+    public var filter: CompareFilter = CompareFilter()
 
     public init(alpha: Double = 0.05, noiseCV: Double = 0.10, allowMixed: Bool = false, failOnRegressionPct: Double? = nil,
-                gateSimulated: Bool = false) {
+                gateSimulated: Bool = false, filter: CompareFilter = CompareFilter()) {
         self.alpha = alpha
         self.noiseCV = noiseCV
         self.allowMixed = allowMixed
         self.failOnRegressionPct = failOnRegressionPct
         self.gateSimulated = gateSimulated
+        self.filter = filter
     }
 
     /// Throws a usage error for values that make no sense.
@@ -41,5 +44,6 @@ public struct CompareOptions: Sendable {
         if let p = failOnRegressionPct, !(p >= 0 && p.isFinite) {
             throw HMMBenchError.usage("--fail-on-regression must be a percentage of 0 or more (got \(p))")
         }
+        try filter.validate()
     }
 }

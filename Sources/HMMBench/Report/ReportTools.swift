@@ -7,7 +7,10 @@ public enum ReportTools {
         public var output: String
         public var warnings: [String]
         public var gateFailed: Bool
+        /// What --flow, --metric and --changed-only left.
         public var comparison: Comparison
+        /// The counts printed first (before --changed-only).
+        public var summary: CompareSummary
     }
 
     /// Loads `paths`, compares them with the first, renders `format`.
@@ -18,19 +21,33 @@ public enum ReportTools {
                                 hint: "to look at one run, use 'hmmbench report \(paths.first ?? "RUN.json")'")
         }
         let runs = try RunReader.load(paths)
-        var c = options.rounds > 1
+        var full = options.rounds > 1
             ? try Comparison.build(rounds: try RoundPooling.groups(runs, rounds: options.rounds), options: options)
             : try Comparison.build(runs, options: options)
-        c.box = options.box
-        c.command = options.command
+        full.box = options.box
+        full.command = options.command
             ?? (["hmmbench", "compare"] + (options.rounds > 1 ? ["--rounds", String(options.rounds)] : []) + paths)
                 .joined(separator: " ")
-        var output = try format.exporter.render(c)
+        let (c, summary) = try options.filter.apply(to: full)
+        var output = summaryFirst(summary, try format.exporter.render(c), format: format)
         if format == .text, options.rounds <= 1 {
             for other in runs.dropFirst() { output += PhaseText.compare(baseline: runs[0], other: other, alpha: options.alpha) }
         }
         return CompareOutput(output: output, warnings: c.warnings,
-                             gateFailed: c.gate?.failed ?? false, comparison: c)
+                             gateFailed: full.gate?.failed ?? false, comparison: c, summary: summary)
+    }
+
+    /// The summary line before a comparison: text and markdown start with
+    /// it, metrics with its counts as `summary.*` lines; csv, json (whose
+    /// shapes scripts rely on) and the review block (which has its own
+    /// summary) are left as they are.
+    static func summaryFirst(_ s: CompareSummary, _ body: String, format: ReportFormat) -> String {
+        switch format {
+        case .text: return s.line + "\n\n" + body
+        case .markdown: return "**" + s.line + "**\n\n" + body
+        case .metrics: return s.metricsLines.joined(separator: "\n") + "\n" + body
+        case .csv, .json, .ktap, .review: return body
+        }
     }
 
     /// Loads one run and renders it in `format`.
