@@ -38,11 +38,25 @@ public final class Tracefs {
 
     public func exists(_ file: String) -> Bool { FileManager.default.fileExists(atPath: path(file)) }
 
+    /// Reads to end of file with read(2): tracefs files report size 0,
+    /// and a read sized by stat(2) (FileManager.contents) gets nothing.
     public func read(_ file: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path(file)) else {
-            throw HMMBenchError(.environment, "cannot read \(path(file))")
+        let p = path(file)
+        let fd = open(p, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw HMMBenchError.system("open \(p)", errno: errno) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw HMMBenchError.system("read \(p)", errno: errno)
+            }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
         }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public func write(_ file: String, _ text: String) throws {
