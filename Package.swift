@@ -48,7 +48,7 @@ let package = Package(
             dependencies: ["HMMBench", "CShims", "HMMBenchTestSupport"],
             // Read by path (#filePath), not bundled: the recorded answers
             // of the real module that the simulator is held to.
-            exclude: ["Fixtures/kernel"]
+            exclude: ["Fixtures/kernel", "Fixtures/ftrace"]
         ),
         .testTarget(
             name: "EndToEndTests",
