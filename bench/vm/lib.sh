@@ -120,6 +120,24 @@ hb_kill_group() {
   kill -KILL -- "-$g" 2>/dev/null || true
 }
 
+# hb_wait PID: wait for a background child of this shell and return its
+# exit status, acting on a trapped signal within half a second. A bare
+# `wait PID` can miss a trapped signal that arrives just as the wait
+# builtin starts (bash marks the trap pending but is not yet ready to be
+# interrupted) and then blocks until the child ends: with a qemu that
+# ignores SIGTERM that was the whole boot limit (cleanup-test's SIGHUP case
+# took 10 minutes on a loaded machine). Polling bounds that race to one
+# short sleep; the child's status is then read from bash's saved table.
+hb_wait() {
+  local pid=$1 rc=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 0.5 &
+    wait "$!" 2>/dev/null || true
+  done
+  wait "$pid" || rc=$?
+  return "$rc"
+}
+
 # hb_run_child CMD ARGS...: run CMD in a process group of its own (setsid;
 # a non-interactive script's background child is never a group leader, so
 # setsid does not fork and the group id is the child's pid) and wait for
@@ -128,7 +146,7 @@ hb_run_child() {
   local rc=0
   setsid "$@" &
   hb_child_pid=$!
-  wait "$hb_child_pid" || rc=$?
+  hb_wait "$hb_child_pid" || rc=$?
   hb_child_pid=""
   return "$rc"
 }
