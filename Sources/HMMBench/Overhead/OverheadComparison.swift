@@ -29,9 +29,14 @@ public enum OverheadComparison {
     /// Measures every op of `config` with hmmbench's engine and with the
     /// reference program, interleaved in blocks (`PairedMeasurement`),
     /// both pinned to one CPU (`MeasuringCPU`), on the selection's kernel
-    /// backend. `progress` receives one line per block (for stderr).
+    /// backend. With `recheckAbove`, every op whose ratio interval lies
+    /// wholly above it is measured once more, after all ops, into
+    /// `rechecks`: a real overhead shows again, a noisy block of a shared
+    /// machine rarely does. `progress` receives one line per block (for
+    /// stderr).
     public static func run(_ config: OverheadConfig, reference: ReferenceProgram, selection: BackendSelection,
-                           catalog: FlowCatalog = .standard, progress: (String) -> Void = { _ in }) throws -> OverheadReport {
+                           catalog: FlowCatalog = .standard, recheckAbove: Double? = nil,
+                           progress: (String) -> Void = { _ in }) throws -> OverheadReport {
         try requireKernel(selection)
         try config.validate()
         let uapi = try referenceUAPI(selection.mirror.uapi)
@@ -56,11 +61,8 @@ public enum OverheadComparison {
         case .off: report.notes.append("diagnostic run: hmmbench's engine read no counters")
         }
         let context = FlowContext(mirror: selection.mirror, migrator: selection.migrator, pinnedCPU: pinned)
-        for op in config.ops {
-            if let reason = skipReason(op, selection: selection, uapi: uapi) {
-                report.skipped.append(OverheadSkip(op: op, reason: reason))
-                continue
-            }
+        // One op measured by both tools: its entry, or the reason it was skipped.
+        func measure(_ op: OverheadOp, label: String) throws -> Measured {
             let flow = try catalog.flow(named: op.flow)
             let params = try catalog.parameters(flow: op.flow, values: op.flowValues(size: config.size, memory: config.memory))
             var check: FlowCheck?
@@ -76,18 +78,44 @@ public enum OverheadComparison {
                     check = result.check
                     return result.samplesNs
                 }, progress: { block, tool in
-                    progress("overhead: \(op.rawValue) block \(block + 1)/\(config.blockSizes.count): \(tool.rawValue)")
+                    progress("overhead: \(label) block \(block + 1)/\(config.blockSizes.count): \(tool.rawValue)")
                 })
             } catch let skip as FlowSkip {
-                report.skipped.append(OverheadSkip(op: op, reason: skip.reason))
-                continue
+                return .skipped(OverheadSkip(op: op, reason: skip.reason))
             } catch let failure as FlowFailure {
                 throw HMMBenchError(.system, "\(op.flow) failed: \(failure)", errno: failure.errno)
             }
-            report.entries.append(OverheadEntry(op: op, referenceSamplesNs: measured.reference, hmmbenchSamplesNs: measured.hmmbench,
-                                                hmmbenchCheck: check, resamples: config.resamples, seed: config.seed))
+            return .entry(OverheadEntry(op: op, referenceSamplesNs: measured.reference, hmmbenchSamplesNs: measured.hmmbench,
+                                          hmmbenchCheck: check, resamples: config.resamples, seed: config.seed))
+        }
+        for op in config.ops {
+            if let reason = skipReason(op, selection: selection, uapi: uapi) {
+                report.skipped.append(OverheadSkip(op: op, reason: reason))
+                continue
+            }
+            switch try measure(op, label: op.rawValue) {
+            case .entry(let entry): report.entries.append(entry)
+            case .skipped(let skip): report.skipped.append(skip)
+            }
+        }
+        if let limit = recheckAbove {
+            var rechecks: [OverheadEntry] = []
+            for entry in report.entries where entry.exceeds(limit) {
+                switch try measure(entry.op, label: entry.op.rawValue + " (recheck)") {
+                case .entry(let again): rechecks.append(again)
+                case .skipped(let skip): report.notes.append("recheck of \(entry.op.rawValue) skipped: \(skip.reason)")
+                }
+            }
+            report.recheckLimit = limit
+            report.rechecks = rechecks
         }
         return report
+    }
+
+    /// One op's outcome: compared, or skipped with the reason.
+    enum Measured {
+        case entry(OverheadEntry)
+        case skipped(OverheadSkip)
     }
 
     /// Why `op` cannot be compared here, or nil.

@@ -3,7 +3,7 @@ import Foundation
 /// The result of `hmmbench overhead`: hmmbench's timing of the same
 /// ioctls as the minimal C program, side by side, with the ratio.
 public struct OverheadReport: Codable, Equatable, Sendable {
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
 
     public var schemaVersion: Int
     public var tool: String
@@ -31,6 +31,11 @@ public struct OverheadReport: Codable, Equatable, Sendable {
     public var hmmbenchVersion: String
     public var startedAt: String
     public var entries: [OverheadEntry]
+    /// With a recheck limit (`--recheck-above`, `--fail-above`): the ops
+    /// whose first interval lay wholly above it, measured once more after
+    /// all ops. Nil when no recheck was asked for (and in schema 2 files).
+    public var recheckLimit: Double?
+    public var rechecks: [OverheadEntry]?
     public var skipped: [OverheadSkip]
     public var notes: [String]
 
@@ -68,7 +73,27 @@ public struct OverheadReport: Codable, Equatable, Sendable {
         case referenceProgram = "reference_program"
         case hmmbenchVersion = "hmmbench_version"
         case startedAt = "started_at"
-        case entries, skipped, notes
+        case entries
+        case recheckLimit = "recheck_limit"
+        case rechecks, skipped, notes
+    }
+
+    /// The ops whose ratio interval lies wholly above `limit`, and stayed
+    /// there when measured again: a recheck at this limit that came out
+    /// at or below it clears the op; without one, the first interval
+    /// decides.
+    public func above(_ limit: Double) -> [OverheadOp] {
+        entries.filter { e in
+            guard e.exceeds(limit) else { return false }
+            guard recheckLimit == limit, let again = rechecks?.first(where: { $0.op == e.op }) else { return true }
+            return again.exceeds(limit)
+        }.map(\.op)
+    }
+
+    /// "ratio (low-high)" of an entry, "n/a" without one.
+    static func interval(_ e: OverheadEntry?) -> String {
+        guard let e, let r = e.ratioMedian, let ci = e.ratioMedianCI else { return "n/a" }
+        return "\(Format.fixed(r, 3)) (\(Format.fixed(ci.low, 3))-\(Format.fixed(ci.high, 3)))"
     }
 
     /// The report as plain text, no line wider than 72 columns.
@@ -102,6 +127,14 @@ public struct OverheadReport: Codable, Equatable, Sendable {
             }
         }
         if entries.isEmpty { lines.append("  (no operation compared)") }
+        if let limit = recheckLimit {
+            let firsts = Dictionary(entries.map { ($0.op, $0) }, uniquingKeysWith: { a, _ in a })
+            for again in rechecks ?? [] {
+                let verdict = again.exceeds(limit) ? "still wholly above: confirmed" : "not above again: noise"
+                lines.append(contentsOf: TextLayout.wrap("recheck \(again.op.rawValue): first \(Self.interval(firsts[again.op])), "
+                    + "again \(Self.interval(again)) against \(Format.fixed(limit, 2)): \(verdict)"))
+            }
+        }
         lines.append("")
         lines.append("ratio = hmmbench / hmm-ref; 1.000 means no harness overhead")
         lines.append(contentsOf: TextLayout.wrap("95% CI: \(bootstrap)"))

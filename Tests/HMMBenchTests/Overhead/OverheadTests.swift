@@ -261,6 +261,38 @@ struct OverheadTests {
         #expect(text.contains("ratio = hmmbench / hmm-ref"))
     }
 
+    /// An op above the limit fails only when its recheck at the same
+    /// limit is above it too; without a recheck the first interval decides.
+    @Test func recheckClearsNoiseAndConfirmsARealOverhead() throws {
+        let ref: [UInt64] = [1000, 1010, 990, 1005, 995, 1000, 1002, 998]
+        func entry(_ op: OverheadOp, _ factor: Double) -> OverheadEntry {
+            OverheadEntry(op: op, referenceSamplesNs: ref, hmmbenchSamplesNs: ref.map { Double($0) * factor })
+        }
+        var r = Self.sampleReport()
+        r.entries = [entry(.read, 1.1), entry(.snapshot, 1.1), entry(.write, 1.0)]
+        #expect(r.above(1.05) == [.read, .snapshot])
+        r.recheckLimit = 1.05
+        r.rechecks = [entry(.read, 1.0), entry(.snapshot, 1.2)]
+        #expect(r.above(1.05) == [.snapshot])
+        // A recheck made against another limit clears nothing.
+        #expect(r.above(1.02) == [.read, .snapshot])
+        let text = r.text()
+        #expect(text.contains("recheck read: first 1.100"))
+        #expect(text.contains("noise"))
+        #expect(text.contains("recheck snapshot"))
+        #expect(text.contains("confirmed"))
+        #expect(!text.split(separator: "\n").contains { $0.count > 72 })
+        let back = try JSONDecoder().decode(OverheadReport.self, from: try JSONOutput.data(r))
+        #expect(back == r)
+        // A schema 2 file (no recheck keys) still reads.
+        var old = try #require(try JSONSerialization.jsonObject(with: try JSONOutput.data(Self.sampleReport())) as? [String: Any])
+        old["schema_version"] = 2
+        old["rechecks"] = nil
+        old["recheck_limit"] = nil
+        let v2 = try JSONDecoder().decode(OverheadReport.self, from: try JSONSerialization.data(withJSONObject: old))
+        #expect(v2.rechecks == nil)
+    }
+
     @Test func reportJSONRoundTripsWithDocumentedKeys() throws {
         let r = Self.sampleReport()
         let data = try JSONOutput.data(r)
