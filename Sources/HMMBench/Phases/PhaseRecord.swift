@@ -7,7 +7,8 @@
 public struct PhaseRecord: Codable, Equatable, Sendable {
     /// Why the phases were not measured (no tracefs, simulated backend, the
     /// flow names no phases, none of its functions is traceable); when set,
-    /// the other fields are empty.
+    /// the other fields are empty, except `missing` when the skip is that
+    /// no phase function is traceable.
     public var skipped: String?
     /// "function_graph".
     public var tracer: String
@@ -37,11 +38,11 @@ public struct PhaseRecord: Codable, Equatable, Sendable {
     /// Above this slowdown the phase split is flagged as distorted.
     public static let distortionLimit = 1.10
 
-    public init(skipped: String) {
+    public init(skipped: String, missing: [String] = []) {
         self.skipped = skipped
         tracer = ""
         phases = []
-        missing = []
+        self.missing = missing
         repetitions = []
         distorted = false
         counters = [:]

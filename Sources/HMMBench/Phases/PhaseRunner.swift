@@ -52,7 +52,7 @@ public final class PhaseRunner {
             let resolution = PhaseResolution.resolve(specs, available: availableFunctions ?? [])
             guard !resolution.phases.isEmpty else {
                 return PhaseRecord(skipped: "none of the phase functions is traceable on this kernel (missing: "
-                    + resolution.missing.joined(separator: ", ") + ")")
+                    + resolution.missing.joined(separator: ", ") + ")", missing: resolution.missing)
             }
             return try traced(definition, params, context: context, options: options, headline: headline,
                               resolution: resolution, tracefs: tracefs, isInterrupted: isInterrupted)

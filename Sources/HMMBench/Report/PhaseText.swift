@@ -28,12 +28,18 @@ public enum PhaseText {
             out.append("  " + Format.padRight("phase", 34) + Format.pad("calls/op", 9) + Format.pad("us/op", 10)
                 + Format.pad("spread", 8) + Format.pad("share", 7))
             for row in s.rows + [s.unattributed, s.whole] {
-                out.append("  " + Format.padRight(row.phase, 34) + Format.pad(Format.fixed(row.callsPerOp, row.callsPerOp < 10 ? 1 : 0), 9)
+                // The remainder is time, not calls: no count to show.
+                let calls = row.phase == s.unattributed.phase ? "-" : Format.fixed(row.callsPerOp, row.callsPerOp < 10 ? 1 : 0)
+                out.append("  " + Format.padRight(row.phase, 34) + Format.pad(calls, 9)
                     + Format.pad(us(row.medianNs), 10) + Format.pad(pct(row.spread), 8) + Format.pad(pct(row.share), 7))
             }
             if let mm = s.mmOnly {
+                // The ratio of the two medians, and (when it differs) the
+                // median of the per-repetition shares the table's column holds.
+                let ratio = s.whole.medianNs > 0 ? mm.medianNs / s.whole.medianNs : 0
+                let median = pct(mm.share) == pct(ratio) ? "" : "; median share per repetition \(pct(mm.share))"
                 out.append("  mm only (\(PhaseSummary.mmPrefix)*): \(us(mm.medianNs)) of \(us(s.whole.medianNs)) us/op "
-                    + "(\(pct(mm.share))); the rest is the driver and the crossings")
+                    + "(\(pct(ratio))\(median)); the rest is the driver and the crossings")
             }
             if !record.missing.isEmpty { out.append("  not traceable here: " + record.missing.joined(separator: ", ")) }
             if let m = s.headlineModes { out.append("  headline samples: " + modes(m)) }

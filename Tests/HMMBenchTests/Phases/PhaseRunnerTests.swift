@@ -79,6 +79,7 @@ struct PhaseRunnerTests {
             .measure(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 1),
                      headline: Self.headline("snapshot", backend: .kernel), isInterrupted: { false })
         #expect(r3.skipped?.contains("missing: dmirror_range_snapshot, hmm_range_fault") == true)
+        #expect(r3.missing == ["dmirror_range_snapshot", "hmm_range_fault"])
         let cb = try FlowCatalog.standard.parameters(flow: "copy-bandwidth", values: [:])
         let r4 = PhaseRunner(tracefs: t, unavailable: nil)
             .measure(CopyBandwidthFlow(), cb, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 1),

@@ -51,6 +51,17 @@ struct PhaseSummaryTests {
         #expect(PhaseText.report([Self.result(phases: [], times: [1, 2])].map { var x = $0; x.phases = nil; return x }) == "")
     }
 
+    /// The mm-only line gives the ratio of the medians and, where it
+    /// differs, the median per-repetition share; the remainder has no calls.
+    @Test func mmOnlyRatioOfMediansAndUnattributedWithoutCalls() {
+        let r = Self.result(phases: [("migrate_vma_setup", [1000, 3000, 3000]), ("dmirror_do_read", [1000, 1000, 1000])],
+                            times: [10000, 12000, 20000])
+        // Joined back into one line: the sentence is longer than 72 columns.
+        let text = PhaseText.report([r]).replacingOccurrences(of: "\n      ", with: " ")
+        #expect(text.contains("mm only (migrate_vma_*): 3.0 of 12.0 us/op (25%; median share per repetition 15%)"))
+        #expect(text.split(separator: "\n").contains { $0.hasPrefix("  unattributed") && $0.split(separator: " ")[1] == "-" })
+    }
+
     @Test func skippedRecordHasNoSummary() {
         var r = Self.result(phases: [], times: [1, 2])
         r.phases = PhaseRecord(skipped: "no tracefs")
