@@ -27,11 +27,15 @@ extension PhaseSpec {
     /// The phases of the dmirror migrate-to-device path
     /// (lib/test_hmm.c dmirror_migrate_to_device: migrate_vma_setup,
     /// the driver's allocation and copy, migrate_vma_pages, the driver's
-    /// mapping, migrate_vma_finalize, and dmirror_do_read copying the range
-    /// back to the caller's buffer).
+    /// mapping, migrate_vma_finalize; then the read-back that returns the
+    /// range to the caller: dmirror_bounce_init's vmalloc of a buffer the
+    /// size of the range, dmirror_do_read filling it, copy_to_user (in
+    /// lib/, not traceable: it stays unattributed) and
+    /// dmirror_bounce_fini's vfree).
     public static let migrateToDevice: [PhaseSpec] = [
         PhaseSpec("migrate_vma_setup"), PhaseSpec("dmirror_migrate_alloc_and_copy"), PhaseSpec("migrate_vma_pages"),
-        PhaseSpec("dmirror_migrate_finalize_and_map"), PhaseSpec("migrate_vma_finalize"), PhaseSpec("dmirror_do_read"),
+        PhaseSpec("dmirror_migrate_finalize_and_map"), PhaseSpec("migrate_vma_finalize"), PhaseSpec("vmalloc"),
+        PhaseSpec("dmirror_do_read"), PhaseSpec("vfree"),
     ]
 
     /// Device memory back to system memory: the ioctl's own path

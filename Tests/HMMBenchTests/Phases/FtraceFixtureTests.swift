@@ -13,14 +13,20 @@ struct FtraceFixtureTests {
         return try String(contentsOf: url, encoding: .utf8)
     }
 
-    /// At -Os the driver's migrate helpers are inlined into
-    /// dmirror_migrate_to_device (a .constprop clone): they are recorded
-    /// missing, the rest resolve with their module tag dropped.
+    /// Every migrate-to-dev phase resolves against the module
+    /// build-traceable makes (-fno-inline-functions-called-once
+    /// -fno-inline-small-functions keep the driver's helpers out of line):
+    /// module tags and clone suffixes (.isra.0) dropped. The excerpt is the
+    /// guest's `grep -E '^(vmalloc|vfree|migrate_vma_|dmirror_|...)'
+    /// available_filter_functions` (bench/vm/steps/phases-review.sh).
     @Test func migrateToDevicePhasesResolveOn61() throws {
         let available = KernelFunctionNames.available(try Self.fixture("6.1-available-excerpt.txt"))
         let r = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
-        #expect(r.phases.map(\.name) == ["migrate_vma_setup", "migrate_vma_pages", "migrate_vma_finalize", "dmirror_do_read"])
-        #expect(r.missing == ["dmirror_migrate_alloc_and_copy", "dmirror_migrate_finalize_and_map"])
+        #expect(r.phases.map(\.name) == ["migrate_vma_setup", "dmirror_migrate_alloc_and_copy", "migrate_vma_pages",
+                                         "dmirror_migrate_finalize_and_map", "migrate_vma_finalize", "vmalloc",
+                                         "dmirror_do_read", "vfree"])
+        #expect(r.phases[3].functions == ["dmirror_migrate_finalize_and_map.isra.0"])
+        #expect(r.missing.isEmpty)
         let numa = PhaseResolution.resolve(PhaseSpec.numaMove, available: available)
         #expect(numa.phases.map(\.name) == ["move_pages", "lru_cache_disable", "migrate_pages"])
         #expect(numa.phases[0].functions == ["__x64_sys_move_pages"])
@@ -58,6 +64,25 @@ struct FtraceFixtureTests {
         #expect(rep.phases["migrate_vma_finalize"]?.ns.rounded() == 148_047)
         #expect(rep.phases["dmirror_do_read"] == PhaseTime(ns: 120_976, calls: 1))
         #expect(rep.outermostNs.rounded() == 591_887)
+    }
+
+    /// function_graph of migrate-to-dev 64K on 6.1 with that module: the
+    /// driver's copy and mapping and the read-back's vmalloc and vfree are
+    /// phases of their own, and the seven outermost calls add up.
+    @Test func graphOfMigrateToDeviceTraceable61() throws {
+        let available = KernelFunctionNames.available(try Self.fixture("6.1-available-excerpt.txt"))
+        let r = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let g = GraphTraceParser.parse(try Self.fixture("6.1-migrate-to-dev-traceable.graph.txt"), phases: r)
+        #expect(g.repetitions.map(\.index) == [0, 1])
+        let rep = try #require(g.repetitions.first)
+        #expect(rep.phases.count == 8)
+        #expect(rep.phases["migrate_vma_setup"]?.ns.rounded() == 1_199_156)
+        #expect(rep.phases["dmirror_migrate_alloc_and_copy"]?.ns.rounded() == 305_868)
+        #expect(rep.phases["dmirror_migrate_alloc_and_copy"]?.calls == 1)
+        #expect(rep.phases["dmirror_migrate_finalize_and_map"]?.ns.rounded() == 140_469)
+        #expect(rep.phases["vmalloc"]?.ns.rounded() == 128_040)
+        #expect(rep.phases["vfree"]?.ns.rounded() == 140_108)
+        #expect(rep.outermostNs.rounded() == 2_355_674)
     }
 
     /// function_graph of numa-move-pages batch=1 32K on 6.1: nested calls
