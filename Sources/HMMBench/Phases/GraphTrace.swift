@@ -22,6 +22,9 @@ public struct GraphTrace: Equatable, Sendable {
     public var lostEvents: Bool
     /// Repetitions whose begin marker has no end marker.
     public var unclosed: [Int]
+    /// Phase -> the phase it was called from, as seen inside the brackets
+    /// (lru_cache_disable -> move_pages); outermost phases are absent.
+    public var nesting: [String: String] = [:]
 }
 
 /// Parses function_graph output (`trace`, options funcgraph-cpu on,
@@ -50,6 +53,7 @@ public enum GraphTraceParser {
         var done: [GraphRepetition] = []
         var unclosed: [Int] = []
         var lost = false
+        var nesting: [String: String] = [:]
         for raw in text.split(whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("#") { continue }
@@ -91,12 +95,15 @@ public enum GraphTraceParser {
             }
             guard let name, var rep = current, let ns = duration(durationText),
                   let phase = phases.phase(ofFunction: name) else { continue }
+            if depth > 0, let caller = stacks[cpu]?.last.flatMap(phases.phase(ofFunction:)), caller != phase {
+                nesting[phase] = caller
+            }
             rep.phases[phase, default: PhaseTime()].add(ns)
             if cpu == rep.cpu && depth == 0 { rep.outermostNs += ns }
             current = rep
         }
         if let o = open { unclosed.append(o.index) }
-        return GraphTrace(repetitions: done, lostEvents: lost, unclosed: unclosed)
+        return GraphTrace(repetitions: done, lostEvents: lost, unclosed: unclosed, nesting: nesting)
     }
 
     /// "+ 12.345 us" -> 12345 ns; nil when the field has no duration.

@@ -21,6 +21,9 @@ public struct PhaseComparison: Sendable {
 
     public var lines: [Line]
     public var alpha: Double
+    /// Per result key: phase -> the phase it was called from, merged from
+    /// both runs' traces (empty for records without nesting).
+    public var nesting: [String: [String: String]]
     /// See `changedPhases`.
     public static let carriedShare = 0.8
 
@@ -29,10 +32,12 @@ public struct PhaseComparison: Sendable {
         self.alpha = alpha
         var lines: [Line] = []
         var ps: [(Int, Double)] = []
+        var nesting: [String: [String: String]] = [:]
         let others = Dictionary(other.map { ($0.matchKey, $0) }, uniquingKeysWith: { a, _ in a })
         for a in baseline {
             guard let b = others[a.matchKey], let sa = PhaseSummary(a), let sb = PhaseSummary(b) else { continue }
             let label = a.params.isEmpty ? a.flow : a.flow + " " + a.params.keyValueText
+            nesting[a.matchKey] = (a.phases?.nesting ?? [:]).merging(b.phases?.nesting ?? [:]) { x, _ in x }
             let namesA = sa.rows.map(\.phase), namesB = sb.rows.map(\.phase)
             var names = namesA
             for n in namesB where !names.contains(n) { names.append(n) }
@@ -59,22 +64,36 @@ public struct PhaseComparison: Sendable {
             lines[i].significant = qs[k] <= alpha
         }
         self.lines = lines
+        self.nesting = nesting
     }
 
-    /// Per result, where the change is: of the called phases whose change
-    /// of median time is at least `carriedShare` of the largest one, the
-    /// one with the smallest baseline time. Phases nest (move_pages holds
-    /// lru_cache_disable) and a parent carries its children's change, so
-    /// the narrowest phase that carries it is named. Results without a
-    /// called phase are absent.
+    /// Per result, where the change is. Phases nest (move_pages holds
+    /// lru_cache_disable and migrate_pages) and a parent carries its
+    /// children's change. With the traces' nesting: of the called phases,
+    /// the one whose own change (its change less its traced children's,
+    /// each child traced in both runs) is the largest. Without it (older
+    /// records): of the called phases whose change is at least
+    /// `carriedShare` of the largest one, the one with the smallest
+    /// baseline time. Results without a called phase are absent.
     public var changedPhases: [(label: String, line: Line)] {
         var out: [(String, Line)] = []
         var seen: [String] = []
         for l in lines where !seen.contains(l.key) { seen.append(l.key) }
         for key in seen {
-            let called = lines.filter { $0.key == key && $0.significant && $0.phase != "unattributed" }
-            let largest = called.map { abs($0.otherNs - $0.baselineNs) }.max() ?? 0
-            let carriers = called.filter { abs($0.otherNs - $0.baselineNs) >= Self.carriedShare * largest }
+            let all = lines.filter { $0.key == key }
+            let called = all.filter { $0.significant && $0.phase != "unattributed" }
+            let change = { (l: Line) in l.otherNs - l.baselineNs }
+            let parents = nesting[key] ?? [:]
+            if !parents.isEmpty {
+                let own = { (l: Line) -> Double in
+                    let children = all.filter { parents[$0.phase] == l.phase && $0.inBaseline && $0.inOther }
+                    return abs(change(l) - children.reduce(0) { $0 + change($1) })
+                }
+                if let top = called.max(by: { own($0) < own($1) }) { out.append((top.label, top)) }
+                continue
+            }
+            let largest = called.map { abs(change($0)) }.max() ?? 0
+            let carriers = called.filter { abs(change($0)) >= Self.carriedShare * largest }
             if let top = carriers.min(by: { $0.baselineNs < $1.baselineNs }) { out.append((top.label, top)) }
         }
         return out

@@ -33,6 +33,10 @@ public struct PhaseRecord: Codable, Equatable, Sendable {
     public var counters: [String: CounterSummary]
     /// The ring buffer lost events: some repetitions lack calls.
     public var lostEvents: Bool
+    /// Phase -> the phase it was called from in the trace (lru_cache_disable
+    /// -> move_pages): what `compare` needs to name the narrowest phase
+    /// that changed. Nil in records written before it was kept.
+    public var nesting: [String: String]?
     public var notes: [String]
 
     /// Above this slowdown the phase split is flagged as distorted.
@@ -52,7 +56,7 @@ public struct PhaseRecord: Codable, Equatable, Sendable {
 
     public init(tracer: String = "function_graph", resolution: PhaseResolution, repetitions: [PhaseRepetition],
                 profile: [ProfileRow]?, headlineMedianNs: Double, tracedMedianNs: Double,
-                counters: [String: CounterSummary], lostEvents: Bool, notes: [String]) {
+                counters: [String: CounterSummary], lostEvents: Bool, nesting: [String: String]? = nil, notes: [String]) {
         skipped = nil
         self.tracer = tracer
         phases = resolution.phases
@@ -66,6 +70,7 @@ public struct PhaseRecord: Codable, Equatable, Sendable {
         distorted = (ratio ?? 0) > Self.distortionLimit
         self.counters = counters
         self.lostEvents = lostEvents
+        self.nesting = nesting
         self.notes = notes
     }
 
@@ -75,7 +80,7 @@ public struct PhaseRecord: Codable, Equatable, Sendable {
         case tracedMedianNs = "traced_median_ns"
         case slowdown, distorted, counters
         case lostEvents = "lost_events"
-        case notes
+        case nesting, notes
     }
 }
 

@@ -130,7 +130,7 @@ public final class PhaseRunner {
         }
         return PhaseRecord(resolution: resolution, repetitions: reps, profile: profile,
                            headlineMedianNs: headline.stats.median, tracedMedianNs: traced.stats.median,
-                           counters: traced.counters, lostEvents: graph.lostEvents, notes: notes)
+                           counters: traced.counters, lostEvents: graph.lostEvents, nesting: graph.nesting, notes: notes)
     }
 
     /// Writes the raw trace (and the trace_stat files) of one traced run.

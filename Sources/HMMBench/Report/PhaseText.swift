@@ -12,6 +12,12 @@ public enum PhaseText {
     /// The phases section of `report` for `results`.
     public static func report(_ results: [FlowResult]) -> String {
         var out: [String] = []
+        // A note every traced result carries (the kernel's, such as the
+        // profiler refusing to run beside function_graph) is said once.
+        let traced = results.compactMap(\.phases).filter { $0.skipped == nil }
+        let shared = traced.count < 2 ? [] : traced.dropFirst().reduce(traced[0].notes) { common, record in
+            common.filter(record.notes.contains)
+        }
         for r in results {
             guard let record = r.phases else { continue }
             let label = r.params.isEmpty ? r.flow : r.flow + " " + r.params.keyValueText
@@ -46,7 +52,11 @@ public enum PhaseText {
             for row in s.rows + [s.whole] {
                 if let m = s.phaseModes[row.phase] { out.append("  \(row.phase): " + modes(m)) }
             }
-            for n in record.notes { out.append("  note: " + n) }
+            for n in record.notes where !shared.contains(n) { out.append("  note: " + n) }
+        }
+        if !shared.isEmpty {
+            out.append("")
+            for n in shared { out.append("note (every traced result above): " + n) }
         }
         guard !out.isEmpty else { return "" }
         return TextLayout.wrapAll(["", "Phases (run --phases; TCG guests give shares, not hardware times)"] + out)

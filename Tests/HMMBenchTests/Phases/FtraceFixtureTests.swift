@@ -76,6 +76,7 @@ struct FtraceFixtureTests {
         #expect(g.repetitions.map(\.index) == [0, 1])
         let rep = try #require(g.repetitions.first)
         #expect(rep.phases.count == 8)
+        #expect(g.nesting.isEmpty)
         #expect(rep.phases["migrate_vma_setup"]?.ns.rounded() == 1_199_156)
         #expect(rep.phases["dmirror_migrate_alloc_and_copy"]?.ns.rounded() == 305_868)
         #expect(rep.phases["dmirror_migrate_alloc_and_copy"]?.calls == 1)
@@ -101,5 +102,6 @@ struct FtraceFixtureTests {
         #expect(rep.phases["lru_cache_disable"]?.ns.rounded() == 745_614)
         #expect(rep.phases["move_pages"]?.ns.rounded() == 4_555_133)
         #expect(rep.outermostNs.rounded() == 4_555_133)
+        #expect(g.nesting == ["lru_cache_disable": "move_pages", "migrate_pages": "move_pages"])
     }
 }

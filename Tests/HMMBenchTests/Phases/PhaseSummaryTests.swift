@@ -62,6 +62,20 @@ struct PhaseSummaryTests {
         #expect(text.split(separator: "\n").contains { $0.hasPrefix("  unattributed") && $0.split(separator: " ")[1] == "-" })
     }
 
+    /// A note every traced result carries is printed once, after them.
+    @Test func aNoteOfEveryResultIsSaidOnce() {
+        var a = Self.result(phases: [("migrate_vma_setup", [1000, 1000, 1000])], times: [10000, 10000, 10000])
+        var b = a
+        a.phases?.notes = ["the kernel says no", "only a"]
+        b.phases?.notes = ["the kernel says no"]
+        let text = PhaseText.report([a, b])
+        #expect(text.components(separatedBy: "the kernel says no").count == 2)
+        #expect(text.contains("note (every traced result above): the kernel says no"))
+        #expect(text.contains("  note: only a"))
+        let single = PhaseText.report([a])
+        #expect(single.contains("  note: the kernel says no"))
+    }
+
     @Test func skippedRecordHasNoSummary() {
         var r = Self.result(phases: [], times: [1, 2])
         r.phases = PhaseRecord(skipped: "no tracefs")
@@ -85,6 +99,28 @@ struct PhaseSummaryTests {
                                      other: LoadedRun(path: "b.json", record: Self.record([b])), alpha: 0.05)
         #expect(text.contains("the change is in lru_cache_disable"))
         #expect(!text.split(separator: "\n").contains { $0.count > 72 })
+    }
+
+    /// With the traces' nesting, the phase whose own change is largest is
+    /// named even when it carries less than 80% of its parent's: 6.12's
+    /// batch-1 move_pages in the 6.1 and 6.12 guests (medians per op, ms:
+    /// move_pages 110 -> 168, lru_cache_disable 51 -> 92, migrate_pages 38
+    /// -> 56, migrate_pages_batch traced in 6.12 only).
+    @Test func nestingNamesTheNarrowestPhaseThatChanged() {
+        func jitter(_ x: Double) -> [Double] { [x, x * 1.02, x * 0.98, x * 1.01, x * 0.99] }
+        var a = Self.result("numa-move-pages", phases: [("move_pages", jitter(110e6)), ("lru_cache_disable", jitter(51e6)),
+                                                        ("migrate_pages", jitter(38e6))],
+                            times: jitter(114e6))
+        var b = Self.result("numa-move-pages", phases: [("move_pages", jitter(168e6)), ("lru_cache_disable", jitter(92e6)),
+                                                        ("migrate_pages", jitter(56e6)), ("migrate_pages_batch", jitter(45e6))],
+                            times: jitter(173e6))
+        // Without nesting the older rule names the syscall (lru_cache_disable
+        // carries 71% of its change).
+        #expect(PhaseComparison(baseline: [a], other: [b]).changedPhases.map(\.line.phase) == ["move_pages"])
+        a.phases?.nesting = ["lru_cache_disable": "move_pages", "migrate_pages": "move_pages"]
+        b.phases?.nesting = ["lru_cache_disable": "move_pages", "migrate_pages": "move_pages",
+                             "migrate_pages_batch": "migrate_pages"]
+        #expect(PhaseComparison(baseline: [a], other: [b]).changedPhases.map(\.line.phase) == ["lru_cache_disable"])
     }
 
     static func record(_ results: [FlowResult]) -> RunRecord { ReportFixtures.record(results) }
