@@ -105,19 +105,41 @@ hb_group_alive() {
   ps -e -o pgid=,stat= 2>/dev/null | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
 }
 
+# hb_group_strays PGID: the descendants of that group's processes that
+# live in other process groups (SwiftPM's build runs each compiler in a
+# group of its own, so a signal to the group misses them), one per line.
+hb_group_strays() {
+  ps -e -o pid=,ppid=,pgid= 2>/dev/null | awk -v g="$1" '
+    { parent[$1] = $2; group[$1] = $3 }
+    END {
+      for (p in group) if (group[p] == g) keep[p] = 1
+      do {
+        more = 0
+        for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; more = 1 }
+      } while (more)
+      for (p in keep) if (group[p] != g) print p
+    }'
+}
+
 # hb_kill_group PGID: SIGTERM to the whole process group (and to PGID
-# itself, in case it has not made its group yet), up to 5 s to go, then
-# SIGKILL.
+# itself, in case it has not made its group yet) and to its descendants in
+# other groups (found before anything dies, while the tree is whole), up
+# to 5 s to go, then SIGKILL.
 hb_kill_group() {
-  local g=$1 i
+  local g=$1 i strays
   [[ $g =~ ^[0-9]+$ ]] || return 0
+  strays=$(hb_group_strays "$g" | tr '\n' ' ')
   kill -TERM -- "-$g" 2>/dev/null || true
   kill -TERM "$g" 2>/dev/null || true
+  # shellcheck disable=SC2086 # one pid per word
+  [[ -z ${strays// /} ]] || kill -TERM $strays 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do
-    hb_group_alive "$g" || return 0
+    hb_group_alive "$g" || break
     sleep 0.1
   done
   kill -KILL -- "-$g" 2>/dev/null || true
+  # shellcheck disable=SC2086
+  [[ -z ${strays// /} ]] || kill -KILL $strays 2>/dev/null || true
 }
 
 # hb_wait PID: wait for a background child of this shell and return its
