@@ -31,10 +31,12 @@ extension PhaseSpec {
     /// range to the caller: dmirror_bounce_init's vmalloc of a buffer the
     /// size of the range, dmirror_do_read filling it, copy_to_user (in
     /// lib/, not traceable: it stays unattributed) and
-    /// dmirror_bounce_fini's vfree).
+    /// dmirror_bounce_fini's vfree). From 6.10 vmalloc() is a macro for
+    /// vmalloc_noprof (memory allocation profiling), the traced name.
     public static let migrateToDevice: [PhaseSpec] = [
         PhaseSpec("migrate_vma_setup"), PhaseSpec("dmirror_migrate_alloc_and_copy"), PhaseSpec("migrate_vma_pages"),
-        PhaseSpec("dmirror_migrate_finalize_and_map"), PhaseSpec("migrate_vma_finalize"), PhaseSpec("vmalloc"),
+        PhaseSpec("dmirror_migrate_finalize_and_map"), PhaseSpec("migrate_vma_finalize"),
+        PhaseSpec("vmalloc", functions: ["vmalloc", "vmalloc_noprof"]),
         PhaseSpec("dmirror_do_read"), PhaseSpec("vfree"),
     ]
 

@@ -86,6 +86,56 @@ struct FtraceFixtureTests {
         #expect(rep.outermostNs.rounded() == 2_355_674)
     }
 
+    /// 6.12's names (tracing kernel and module of build-traceable, its
+    /// guest's grep of available_filter_functions): vmalloc is traced as
+    /// vmalloc_noprof, the 6.3+ batch step exists, nothing is missing.
+    @Test func phasesResolveOn612() throws {
+        let available = KernelFunctionNames.available(try Self.fixture("6.12-available-excerpt.txt"))
+        let m = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        #expect(m.missing.isEmpty)
+        #expect(m.phases.first { $0.name == "vmalloc" }?.functions == ["vmalloc_noprof"])
+        let numa = PhaseResolution.resolve(PhaseSpec.numaMove, available: available)
+        #expect(numa.phases.map(\.name) == ["move_pages", "lru_cache_disable", "migrate_pages", "migrate_pages_batch"])
+        #expect(numa.missing.isEmpty)
+    }
+
+    /// trace_stat/function0 of 6.12 (the profiler runs beside
+    /// function_graph there): names cut to 30 characters still find their
+    /// phase; the move_pages rows of a batch-1 run carry migrate_pages_batch.
+    @Test func functionProfileRowsOf612() throws {
+        let available = KernelFunctionNames.available(try Self.fixture("6.12-available-excerpt.txt"))
+        let m = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let rows = try FunctionProfileParser.parse(try Self.fixture("6.12-migrate-to-dev-function0.txt"), cpu: 0, phases: m)
+        let cut = try #require(rows.first { $0.function == "dmirror_migrate_finalize_and_m" })
+        #expect(cut.phase == "dmirror_migrate_finalize_and_map")
+        #expect(cut.hits == 48)
+        #expect(rows.first { $0.function == "dmirror_migrate_alloc_and_copy" }?.totalNs.rounded() == 20_292_100)
+        let numa = PhaseResolution.resolve(PhaseSpec.numaMove, available: available)
+        let nrows = try FunctionProfileParser.parse(try Self.fixture("6.12-numa-move-pages-function0.txt"), cpu: 0, phases: numa)
+        #expect(nrows.map(\.phase) == ["move_pages", "lru_cache_disable", "migrate_pages", "migrate_pages_batch"])
+        #expect(nrows.map(\.hits) == [16449, 16416, 16415, 16415])
+    }
+
+    /// function_graph of migrate-to-dev 2 MiB on 6.12 (an excerpt: the
+    /// header, the warm-up and the first two repetitions): 8 calls of each
+    /// migrate_vma_* step a repetition, the read-back after them. (This
+    /// run's filter lacked vmalloc: the guest ran before vmalloc_noprof
+    /// was a candidate.)
+    @Test func graphOfMigrateToDevice612() throws {
+        let available = KernelFunctionNames.available(try Self.fixture("6.12-available-excerpt.txt"))
+        let r = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let g = GraphTraceParser.parse(try Self.fixture("6.12-migrate-to-dev.graph.txt"), phases: r)
+        #expect(g.repetitions.map(\.index) == [0, 1])
+        #expect(g.nesting.isEmpty && g.unclosed.isEmpty && !g.lostEvents)
+        let rep = try #require(g.repetitions.first)
+        #expect(rep.phases.count == 7)
+        #expect(rep.phases["migrate_vma_setup"]?.calls == 8)
+        #expect(rep.phases["migrate_vma_setup"]?.ns.rounded() == 2_533_263)
+        #expect(rep.phases["dmirror_migrate_alloc_and_copy"]?.ns.rounded() == 3_573_820)
+        #expect(rep.phases["dmirror_do_read"]?.ns.rounded() == 2_823_432)
+        #expect(rep.outermostNs.rounded() == 12_877_679)
+    }
+
     /// function_graph of numa-move-pages batch=1 32K on 6.1: nested calls
     /// (lru_cache_disable and migrate_pages inside the syscall), closing
     /// braces, 8 calls a repetition; the outermost time counts only the
