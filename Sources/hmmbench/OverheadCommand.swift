@@ -19,8 +19,8 @@ struct OverheadCommand: ParsableCommand {
         the ratio of CVs.
 
         --recheck-above R measures every op whose interval lies wholly above R once \
-        more, after all ops (the JSON's rechecks): a real overhead shows again, one noisy \
-        stretch of a shared machine rarely does. --fail-above R does the same and exits 1 \
+        more, after all ops, with three times the repetitions (the JSON's rechecks): a real \
+        overhead shows again, one noisy stretch of a shared machine rarely does. --fail-above R does the same and exits 1 \
         for an op that is above R both times.
 
         Needs /dev/hmm_dmirror0 (the real driver); it refuses the simulated backend. \

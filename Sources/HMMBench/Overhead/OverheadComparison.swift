@@ -30,10 +30,12 @@ public enum OverheadComparison {
     /// reference program, interleaved in blocks (`PairedMeasurement`),
     /// both pinned to one CPU (`MeasuringCPU`), on the selection's kernel
     /// backend. With `recheckAbove`, every op whose ratio interval lies
-    /// wholly above it is measured once more, after all ops, into
-    /// `rechecks`: a real overhead shows again, a noisy block of a shared
-    /// machine rarely does. `progress` receives one line per block (for
-    /// stderr).
+    /// wholly above it is measured once more, after all ops, with
+    /// `recheckFactor` times the repetitions, into `rechecks`: a real
+    /// overhead shows again, a noisy stretch of a shared machine rarely
+    /// does, and the longer run's narrower interval tells a small real
+    /// overhead (a few percent) from one above the limit. `progress`
+    /// receives one line per block (for stderr).
     public static func run(_ config: OverheadConfig, reference: ReferenceProgram, selection: BackendSelection,
                            catalog: FlowCatalog = .standard, recheckAbove: Double? = nil,
                            progress: (String) -> Void = { _ in }) throws -> OverheadReport {
@@ -62,7 +64,7 @@ public enum OverheadComparison {
         }
         let context = FlowContext(mirror: selection.mirror, migrator: selection.migrator, pinnedCPU: pinned)
         // One op measured by both tools: its entry, or the reason it was skipped.
-        func measure(_ op: OverheadOp, label: String) throws -> Measured {
+        func measure(_ op: OverheadOp, label: String, config: OverheadConfig) throws -> Measured {
             let flow = try catalog.flow(named: op.flow)
             let params = try catalog.parameters(flow: op.flow, values: op.flowValues(size: config.size, memory: config.memory))
             var check: FlowCheck?
@@ -93,15 +95,17 @@ public enum OverheadComparison {
                 report.skipped.append(OverheadSkip(op: op, reason: reason))
                 continue
             }
-            switch try measure(op, label: op.rawValue) {
+            switch try measure(op, label: op.rawValue, config: config) {
             case .entry(let entry): report.entries.append(entry)
             case .skipped(let skip): report.skipped.append(skip)
             }
         }
         if let limit = recheckAbove {
             var rechecks: [OverheadEntry] = []
+            var longer = config
+            longer.repetitions = min(config.repetitions * Self.recheckFactor, 100_000)
             for entry in report.entries where entry.exceeds(limit) {
-                switch try measure(entry.op, label: entry.op.rawValue + " (recheck)") {
+                switch try measure(entry.op, label: entry.op.rawValue + " (recheck)", config: longer) {
                 case .entry(let again): rechecks.append(again)
                 case .skipped(let skip): report.notes.append("recheck of \(entry.op.rawValue) skipped: \(skip.reason)")
                 }
@@ -111,6 +115,9 @@ public enum OverheadComparison {
         }
         return report
     }
+
+    /// A recheck runs this many times the first measurement's repetitions.
+    public static let recheckFactor = 3
 
     /// One op's outcome: compared, or skipped with the reason.
     enum Measured {

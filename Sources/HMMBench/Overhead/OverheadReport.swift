@@ -132,7 +132,7 @@ public struct OverheadReport: Codable, Equatable, Sendable {
             for again in rechecks ?? [] {
                 let verdict = again.exceeds(limit) ? "still wholly above: confirmed" : "not above again: noise"
                 lines.append(contentsOf: TextLayout.wrap("recheck \(again.op.rawValue): first \(Self.interval(firsts[again.op])), "
-                    + "again \(Self.interval(again)) against \(Format.fixed(limit, 2)): \(verdict)"))
+                    + "again \(Self.interval(again)) in \(again.hmmbench.n) reps against \(Format.fixed(limit, 2)): \(verdict)"))
             }
         }
         lines.append("")

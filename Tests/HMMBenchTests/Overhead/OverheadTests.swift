@@ -278,6 +278,7 @@ struct OverheadTests {
         #expect(r.above(1.02) == [.read, .snapshot])
         let text = r.text()
         #expect(text.contains("recheck read: first 1.100"))
+        #expect(text.replacingOccurrences(of: "\n    ", with: " ").contains("in 8 reps against 1.05"))
         #expect(text.contains("noise"))
         #expect(text.contains("recheck snapshot"))
         #expect(text.contains("confirmed"))
