@@ -13,6 +13,12 @@ struct FtraceFixtureTests {
         return try String(contentsOf: url, encoding: .utf8)
     }
 
+    /// `specs` resolved against the kernel's available_filter_functions
+    /// excerpt (Fixtures/ftrace/KERNEL-available-excerpt.txt).
+    static func resolve(_ specs: [PhaseSpec], on kernel: String) throws -> PhaseResolution {
+        PhaseResolution.resolve(specs, available: KernelFunctionNames.available(try fixture(kernel + "-available-excerpt.txt")))
+    }
+
     /// Every migrate-to-dev phase resolves against the module
     /// build-traceable makes (-fno-inline-functions-called-once
     /// -fno-inline-small-functions keep the driver's helpers out of line):
@@ -20,14 +26,13 @@ struct FtraceFixtureTests {
     /// guest's `grep -E '^(vmalloc|vfree|migrate_vma_|dmirror_|...)'
     /// available_filter_functions` (bench/vm/steps/phases-review.sh).
     @Test func migrateToDevicePhasesResolveOn61() throws {
-        let available = KernelFunctionNames.available(try Self.fixture("6.1-available-excerpt.txt"))
-        let r = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let r = try Self.resolve(PhaseSpec.migrateToDevice, on: "6.1")
         #expect(r.phases.map(\.name) == ["migrate_vma_setup", "dmirror_migrate_alloc_and_copy", "migrate_vma_pages",
                                          "dmirror_migrate_finalize_and_map", "migrate_vma_finalize", "vmalloc",
                                          "dmirror_do_read", "vfree"])
         #expect(r.phases[3].functions == ["dmirror_migrate_finalize_and_map.isra.0"])
         #expect(r.missing.isEmpty)
-        let numa = PhaseResolution.resolve(PhaseSpec.numaMove, available: available)
+        let numa = try Self.resolve(PhaseSpec.numaMove, on: "6.1")
         #expect(numa.phases.map(\.name) == ["move_pages", "lru_cache_disable", "migrate_pages"])
         #expect(numa.phases[0].functions == ["__x64_sys_move_pages"])
         #expect(numa.missing == ["migrate_pages_batch"])
@@ -36,8 +41,7 @@ struct FtraceFixtureTests {
     /// trace_stat/function0 of a migrate-to-dev 64K run (4 ioctls) on 6.1:
     /// s^2 carries a unit, the module function no tag.
     @Test func functionProfileRowsOf61() throws {
-        let available = KernelFunctionNames.available(try Self.fixture("6.1-available-excerpt.txt"))
-        let r = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let r = try Self.resolve(PhaseSpec.migrateToDevice, on: "6.1")
         let rows = try FunctionProfileParser.parse(try Self.fixture("6.1-migrate-to-dev-function0.txt"), cpu: 0, phases: r)
         #expect(rows.map(\.function) == ["migrate_vma_setup", "migrate_vma_finalize", "dmirror_do_read", "migrate_vma_pages"])
         #expect(rows.map(\.hits) == [4, 4, 4, 4])
@@ -52,8 +56,7 @@ struct FtraceFixtureTests {
     /// bracketed repetitions): leaf lines with a module tag, calls before
     /// the first marker ignored.
     @Test func graphOfMigrateToDevice61() throws {
-        let available = KernelFunctionNames.available(try Self.fixture("6.1-available-excerpt.txt"))
-        let r = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let r = try Self.resolve(PhaseSpec.migrateToDevice, on: "6.1")
         let g = GraphTraceParser.parse(try Self.fixture("6.1-migrate-to-dev.graph.txt"), phases: r)
         #expect(g.repetitions.map(\.index) == [0, 1])
         #expect(!g.lostEvents && g.unclosed.isEmpty)
@@ -70,8 +73,7 @@ struct FtraceFixtureTests {
     /// driver's copy and mapping and the read-back's vmalloc and vfree are
     /// phases of their own, and the seven outermost calls add up.
     @Test func graphOfMigrateToDeviceTraceable61() throws {
-        let available = KernelFunctionNames.available(try Self.fixture("6.1-available-excerpt.txt"))
-        let r = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let r = try Self.resolve(PhaseSpec.migrateToDevice, on: "6.1")
         let g = GraphTraceParser.parse(try Self.fixture("6.1-migrate-to-dev-traceable.graph.txt"), phases: r)
         #expect(g.repetitions.map(\.index) == [0, 1])
         let rep = try #require(g.repetitions.first)
@@ -90,11 +92,10 @@ struct FtraceFixtureTests {
     /// guest's grep of available_filter_functions): vmalloc is traced as
     /// vmalloc_noprof, the 6.3+ batch step exists, nothing is missing.
     @Test func phasesResolveOn612() throws {
-        let available = KernelFunctionNames.available(try Self.fixture("6.12-available-excerpt.txt"))
-        let m = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let m = try Self.resolve(PhaseSpec.migrateToDevice, on: "6.12")
         #expect(m.missing.isEmpty)
         #expect(m.phases.first { $0.name == "vmalloc" }?.functions == ["vmalloc_noprof"])
-        let numa = PhaseResolution.resolve(PhaseSpec.numaMove, available: available)
+        let numa = try Self.resolve(PhaseSpec.numaMove, on: "6.12")
         #expect(numa.phases.map(\.name) == ["move_pages", "lru_cache_disable", "migrate_pages", "migrate_pages_batch"])
         #expect(numa.missing.isEmpty)
     }
@@ -103,14 +104,13 @@ struct FtraceFixtureTests {
     /// function_graph there): names cut to 30 characters still find their
     /// phase; the move_pages rows of a batch-1 run carry migrate_pages_batch.
     @Test func functionProfileRowsOf612() throws {
-        let available = KernelFunctionNames.available(try Self.fixture("6.12-available-excerpt.txt"))
-        let m = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let m = try Self.resolve(PhaseSpec.migrateToDevice, on: "6.12")
         let rows = try FunctionProfileParser.parse(try Self.fixture("6.12-migrate-to-dev-function0.txt"), cpu: 0, phases: m)
         let cut = try #require(rows.first { $0.function == "dmirror_migrate_finalize_and_m" })
         #expect(cut.phase == "dmirror_migrate_finalize_and_map")
         #expect(cut.hits == 48)
         #expect(rows.first { $0.function == "dmirror_migrate_alloc_and_copy" }?.totalNs.rounded() == 20_292_100)
-        let numa = PhaseResolution.resolve(PhaseSpec.numaMove, available: available)
+        let numa = try Self.resolve(PhaseSpec.numaMove, on: "6.12")
         let nrows = try FunctionProfileParser.parse(try Self.fixture("6.12-numa-move-pages-function0.txt"), cpu: 0, phases: numa)
         #expect(nrows.map(\.phase) == ["move_pages", "lru_cache_disable", "migrate_pages", "migrate_pages_batch"])
         #expect(nrows.map(\.hits) == [16449, 16416, 16415, 16415])
@@ -122,8 +122,7 @@ struct FtraceFixtureTests {
     /// run's filter lacked vmalloc: the guest ran before vmalloc_noprof
     /// was a candidate.)
     @Test func graphOfMigrateToDevice612() throws {
-        let available = KernelFunctionNames.available(try Self.fixture("6.12-available-excerpt.txt"))
-        let r = PhaseResolution.resolve(PhaseSpec.migrateToDevice, available: available)
+        let r = try Self.resolve(PhaseSpec.migrateToDevice, on: "6.12")
         let g = GraphTraceParser.parse(try Self.fixture("6.12-migrate-to-dev.graph.txt"), phases: r)
         #expect(g.repetitions.map(\.index) == [0, 1])
         #expect(g.nesting.isEmpty && g.unclosed.isEmpty && !g.lostEvents)
@@ -141,8 +140,7 @@ struct FtraceFixtureTests {
     /// braces, 8 calls a repetition; the outermost time counts only the
     /// syscall.
     @Test func graphOfNumaMovePages61() throws {
-        let available = KernelFunctionNames.available(try Self.fixture("6.1-available-excerpt.txt"))
-        let r = PhaseResolution.resolve(PhaseSpec.numaMove, available: available)
+        let r = try Self.resolve(PhaseSpec.numaMove, on: "6.1")
         let g = GraphTraceParser.parse(try Self.fixture("6.1-numa-move-pages.graph.txt"), phases: r)
         #expect(g.repetitions.map(\.index) == [0, 1])
         let rep = try #require(g.repetitions.first)
