@@ -126,20 +126,18 @@ hb_group_strays() {
 # other groups (found before anything dies, while the tree is whole), up
 # to 5 s to go, then SIGKILL.
 hb_kill_group() {
-  local g=$1 i strays
+  local g=$1 i strays=()
   [[ $g =~ ^[0-9]+$ ]] || return 0
-  strays=$(hb_group_strays "$g" | tr '\n' ' ')
+  mapfile -t strays < <(hb_group_strays "$g")
   kill -TERM -- "-$g" 2>/dev/null || true
   kill -TERM "$g" 2>/dev/null || true
-  # shellcheck disable=SC2086 # one pid per word
-  [[ -z ${strays// /} ]] || kill -TERM $strays 2>/dev/null || true
+  ((${#strays[@]} == 0)) || kill -TERM "${strays[@]}" 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do
     hb_group_alive "$g" || break
     sleep 0.1
   done
   kill -KILL -- "-$g" 2>/dev/null || true
-  # shellcheck disable=SC2086
-  [[ -z ${strays// /} ]] || kill -KILL $strays 2>/dev/null || true
+  ((${#strays[@]} == 0)) || kill -KILL "${strays[@]}" 2>/dev/null || true
 }
 
 # hb_wait PID: wait for a background child of this shell and return its
