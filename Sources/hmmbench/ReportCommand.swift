@@ -11,7 +11,10 @@ struct ReportCommand: ParsableCommand {
         Per result: n, mean, median, stddev/CV, p99 and the 95% CI of the mean \
         (Student's t; n/a with fewer than 2 samples), GiB/s, pages/s, the \
         copy-bandwidth ratio, the check and the mean per repetition of \
-        pgmigrate_*, thp_migration_* and TLB shootdowns. Every failed entry \
+        pgmigrate_*, thp_migration_* and TLB shootdowns. Samples that fall into \
+        two groups get a modes line (count and median of each, and the counter \
+        whose per-repetition values separate them, with --counters paired), so \
+        that a bimodal result is not read as its mean. Every failed entry \
         (stage, errno, reason) and skipped entry (reason) gets a row. The header states backend, kernel, uapi and virtualization; \
         simulated, TCG and incomplete runs are marked loudly. Text output fits \
         72 columns.

@@ -25,8 +25,8 @@ public struct PhaseSummary: Sendable {
     public var whole: Row
     /// Sum of the migrate_vma_* phases, when the flow has any.
     public var mmOnly: Row?
-    /// Modes of the headline samples, of the traced ones, and per phase.
-    public var headlineModes: Modes?
+    /// Modes of the traced samples per phase and of the whole operation
+    /// (the headline samples' modes are in the result's own report row).
     public var phaseModes: [String: Modes]
 
     /// Phases whose names start with this are the mm core's part of a
@@ -55,7 +55,6 @@ public struct PhaseSummary: Sendable {
         mmOnly = mm.isEmpty ? nil : row("mm only (\(Self.mmPrefix)*)") { r in
             (mm.reduce(0) { $0 + (r.phases[$1]?.ns ?? 0) }, mm.reduce(0) { $0 + (r.phases[$1]?.calls ?? 0) })
         }
-        headlineModes = Modes.detect(result.samplesNs, counters: result.counters.mapValues(\.perRepetition))
         var pm: [String: Modes] = [:]
         for r in rows + [whole] {
             if let m = Modes.detect(r.samplesNs, counters: counters) { pm[r.phase] = m }

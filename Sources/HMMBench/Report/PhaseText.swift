@@ -48,7 +48,6 @@ public enum PhaseText {
                     + "(\(pct(ratio))\(median)); the rest is the driver and the crossings")
             }
             if !record.missing.isEmpty { out.append("  not traceable here: " + record.missing.joined(separator: ", ")) }
-            if let m = s.headlineModes { out.append("  headline samples: " + modes(m)) }
             for row in s.rows + [s.whole] {
                 if let m = s.phaseModes[row.phase] { out.append("  \(row.phase): " + modes(m)) }
             }
@@ -65,6 +64,7 @@ public enum PhaseText {
 
     static func modes(_ m: Modes) -> String {
         var s = "two modes: \(m.low.count) around \(us(m.lowMedian)) us, \(m.high.count) around \(us(m.highMedian)) us"
+        if !m.between.isEmpty { s += ", \(m.between.count) between" }
         if let c = m.separatingCounter {
             s += "; \(c.name) separates them (\(Format.fixed(c.lowMean, 0)) vs \(Format.fixed(c.highMean, 0)) per repetition)"
         }

@@ -42,6 +42,8 @@ public struct ReportedResult: Codable, Equatable, Sendable {
     public var notableCounters: [String: Double]
     public var derived: [String: Double]
     public var notes: [String]
+    /// The samples' two modes, when they fall into two groups (Modes).
+    public var modes: ReportedModes?
 
     public init(_ r: FlowResult) {
         key = r.matchKey
@@ -63,6 +65,7 @@ public struct ReportedResult: Codable, Equatable, Sendable {
         notableCounters = counters
         derived = r.derived
         notes = r.notes
+        modes = ReportedModes(r)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -76,7 +79,7 @@ public struct ReportedResult: Codable, Equatable, Sendable {
         case checkPassed = "check_passed"
         case checkDetail = "check_detail"
         case notableCounters = "notable_counters"
-        case derived, notes
+        case derived, notes, modes
     }
 
     /// Notable counters in display order with their short names.

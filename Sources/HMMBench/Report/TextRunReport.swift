@@ -34,6 +34,11 @@ extension TextExporter {
                 "n \(t.n)", "mean \(tf(t.mean))", "median \(tf(t.median))", sd, "p99 \(tf(t.p99))",
                 Self.ci(t, tf),
             ])
+            if let m = res.modes {
+                // Before the rate: the mean above averages the two.
+                out += TextLayout.fieldLines(label: "modes", labelWidth: 9,
+                                             fields: [m.describe { tf($0) + " " + unit.name } + "; the mean above averages them"])
+            }
             let g = res.gibPerS
             let gd = TextLayout.decimals(for: g.mean)
             var rate = ["\(Format.fixed(g.mean, gd)) GiB/s", Self.ci(g) { Format.fixed($0, gd) },

@@ -45,6 +45,34 @@ struct RunReportTests {
         #expect(TextExporter().render(r).contains("[simulated backend]"))
     }
 
+    /// A bimodal result (6.12's batch-1 move_pages with the RCU worker
+    /// moved mid-run) gets a modes line naming the separating counter,
+    /// and its JSON row the same numbers; a one-group result gets neither.
+    @Test func bimodalSamplesAreShownAsTwoModes() throws {
+        let cal = ["interrupts:CAL": CounterSummary(source: "interrupts", perRepetition: ModesTests.movedCAL)]
+        func moved(_ mode: CounterMode) -> FlowResult {
+            FlowResult(flow: "numa-move-pages", params: ["size": "2M", "batch": "1"], backend: .kernel,
+                       bytesPerOp: 2 << 20, pagesPerOp: 512, warmup: 2, samplesNs: ModesTests.movedMs.map { $0 * 1e6 },
+                       counters: cal, counterMode: mode)
+        }
+        let r = RunReport(F.loaded(F.record([moved(.paired), F.result(meanNs: 2e6), moved(.separate)]), "m.json"))
+        // In the default mode the counters are of other (counted)
+        // repetitions: they cannot separate the timed ones.
+        #expect(r.results[2].modes?.lowCount == 33 && r.results[2].modes?.separatingCounter == nil)
+        let m = try #require(r.results[0].modes)
+        #expect(m.lowCount == 33 && m.highCount == 26 && m.betweenCount == 1)
+        #expect(m.separatingCounter == "interrupts:CAL")
+        #expect(r.results[1].modes == nil)
+        let text = TextExporter().render(r)
+        #expect(text.contains("modes    two modes: 33 around 36.6"), "\(text)")
+        for needle in ["26 around 61.33 ms", "1 between;", "interrupts:CAL separates", "averages them"] {
+            #expect(text.contains(needle), "missing \(needle)")
+        }
+        #expect(F.overlong(text).isEmpty, "\(F.overlong(text))")
+        let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
+        #expect(json.contains("\"low_count\":33") && json.contains("\"separating_counter\":\"interrupts:CAL\""))
+    }
+
     @Test func numbersMatchTheSamples() throws {
         let res = F.result(meanNs: 2_000_000, spread: 0.02, n: 8)
         let r = RunReport(F.loaded(F.record([res]), "x.json"))
