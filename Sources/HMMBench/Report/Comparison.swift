@@ -119,8 +119,12 @@ public struct ComparedResult: Codable, Equatable, Sendable {
     /// boots alone make. Empty for one round.
     public var boots: [BootSpread] = []
     public var bootNoise: [BootNoise] = []
+    /// The runs (by label) whose samples of this result fall into two
+    /// modes: their mean, and so the test of means, mixes the two.
+    public var modes: [String: ReportedModes] = [:]
 
     enum CodingKeys: String, CodingKey {
+        case modes
         case key, flow, params, noisy, simulated
         case maxCV = "max_cv"
         case checkFailed = "check_failed"

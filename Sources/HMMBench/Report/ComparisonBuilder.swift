@@ -109,6 +109,9 @@ extension Comparison {
                 missingIn: indexed.indices.filter { indexed[$0][key] == nil }.map { headers[$0].label },
                 metrics: [time, rate], tests: tests,
                 counters: ComparedCounter.compare(present.map { (headers[$0.0].label, $0.1) })))
+            for (runIndex, r) in present {
+                if let m = ReportedModes(r) { results[results.count - 1].modes[headers[runIndex].label] = m }
+            }
         }
 
         // False-discovery control over every test, then verdicts per cell.

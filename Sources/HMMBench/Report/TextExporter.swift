@@ -86,6 +86,14 @@ public struct TextExporter: ReportExporter {
         for t in r.tests {
             out += TextLayout.fieldLines(label: "\(t.run) vs A", labelWidth: 9, fields: Self.testFields(t))
         }
+        for run in r.modes.keys.sorted() {
+            let m = r.modes[run]!
+            let unit = TextLayout.timeUnit(for: m.lowMedianNs)
+            let d = TextLayout.decimals(for: m.lowMedianNs / unit.divisor)
+            out += TextLayout.fieldLines(label: "\(run) modes", labelWidth: 9, fields: [
+                m.describe { Format.fixed($0 / unit.divisor, d) + " " + unit.name } + "; its mean mixes them",
+            ])
+        }
         out += BootSpreadText.lines(r)
         out += CounterTable.lines(r.counters)
         return out

@@ -47,6 +47,27 @@ struct ComparisonTests {
         #expect(F.overlong(text).isEmpty)
     }
 
+    /// A run whose samples fall into two modes (6.12's batch-1
+    /// move_pages with the RCU worker moved mid-run) gets a line saying
+    /// so under its test; the one-mode baseline does not.
+    @Test func aBimodalRunIsNamedUnderItsTest() throws {
+        let params = ["size": "2M", "batch": "1", "mapping": "anon"]
+        let base = FlowResult(flow: "numa-move-pages", params: params, backend: .kernel, bytesPerOp: 2 << 20,
+                              pagesPerOp: 512, warmup: 2, samplesNs: ModesTests.movedMs.prefix(33).map { $0 * 1e6 })
+        let cal = ["interrupts:CAL": CounterSummary(source: "interrupts", perRepetition: ModesTests.movedCAL)]
+        let moved = FlowResult(flow: "numa-move-pages", params: params, backend: .kernel, bytesPerOp: 2 << 20,
+                               pagesPerOp: 512, warmup: 2, samplesNs: ModesTests.movedMs.map { $0 * 1e6 },
+                               counters: cal, counterMode: .paired)
+        let c = try compare([F.record([base]), F.record([moved])])
+        let r = try #require(c.results.first)
+        #expect(r.modes.keys.sorted() == ["B"])
+        #expect(r.modes["B"]?.separatingCounter == "interrupts:CAL")
+        let text = TextExporter().render(c)
+        #expect(text.contains("B modes  two modes: 33 around 36.63 ms"), "\(text)")
+        #expect(text.contains("its mean mixes them"))
+        #expect(F.overlong(text).isEmpty, "\(F.overlong(text))")
+    }
+
     @Test func improvementAndNoChange() throws {
         let base = F.record([F.result(meanNs: 1_000_000), F.result("migrate-to-sys", meanNs: 500_000, spread: 0.05)])
         let new = F.record([F.result(meanNs: 800_000), F.result("migrate-to-sys", meanNs: 502_000, spread: 0.05)])
