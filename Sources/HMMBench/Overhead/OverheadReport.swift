@@ -78,6 +78,46 @@ public struct OverheadReport: Codable, Equatable, Sendable {
         case rechecks, skipped, notes
     }
 
+    /// Schema 1 files lack `block`, `cpu` and `bootstrap` (the tools ran
+    /// one after the other, unpinned): they read as block = reps, CPU -1
+    /// and a method "not recorded".
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try c.decode(Int.self, forKey: .schemaVersion)
+        tool = try c.decode(String.self, forKey: .tool)
+        backend = try c.decode(BackendKind.self, forKey: .backend)
+        uapi = try c.decode(String.self, forKey: .uapi)
+        kernelRelease = try c.decode(String.self, forKey: .kernelRelease)
+        virtualization = try c.decode(String.self, forKey: .virtualization)
+        size = try c.decode(Int.self, forKey: .size)
+        reps = try c.decode(Int.self, forKey: .reps)
+        warmup = try c.decode(Int.self, forKey: .warmup)
+        block = try c.decodeIfPresent(Int.self, forKey: .block) ?? reps
+        cpu = try c.decodeIfPresent(MeasuringCPU.self, forKey: .cpu)
+            ?? MeasuringCPU(cpu: -1, reason: "not recorded (schema \(schemaVersion): neither tool pinned)")
+        bootstrap = try c.decodeIfPresent(String.self, forKey: .bootstrap) ?? "not recorded"
+        device = try c.decode(Int.self, forKey: .device)
+        deviceMemory = try c.decode(DeviceMemoryKind.self, forKey: .deviceMemory)
+        referenceProgram = try c.decode(String.self, forKey: .referenceProgram)
+        hmmbenchVersion = try c.decode(String.self, forKey: .hmmbenchVersion)
+        startedAt = try c.decode(String.self, forKey: .startedAt)
+        entries = try c.decode([OverheadEntry].self, forKey: .entries)
+        recheckLimit = try c.decodeIfPresent(Double.self, forKey: .recheckLimit)
+        rechecks = try c.decodeIfPresent([OverheadEntry].self, forKey: .rechecks)
+        skipped = try c.decodeIfPresent([OverheadSkip].self, forKey: .skipped) ?? []
+        notes = try c.decodeIfPresent([String].self, forKey: .notes) ?? []
+    }
+
+    /// One line per op that `above(limit)` names: "read 1.300 (1.200-1.400),
+    /// not measured again" or "..., again 1.250 (1.100-1.300)".
+    public func aboveDetails(_ limit: Double) -> [String] {
+        let over = Set(above(limit))
+        return entries.filter { over.contains($0.op) }.map { e in
+            let again = recheckLimit == limit ? rechecks?.first(where: { $0.op == e.op }) : nil
+            return "\(e.op.rawValue) \(Self.interval(e)), " + (again.map { "again \(Self.interval($0))" } ?? "not measured again")
+        }
+    }
+
     /// The ops whose ratio interval lies wholly above `limit`, and stayed
     /// there when measured again: a recheck at this limit that came out
     /// at or below it clears the op; without one, the first interval

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HMMBench
+import HMMBenchTestSupport
 
 struct OverheadTests {
     static let config = OverheadConfig(size: 2 << 20, repetitions: 3, warmup: 1, device: 0)
@@ -292,6 +293,52 @@ struct OverheadTests {
         old["recheck_limit"] = nil
         let v2 = try JSONDecoder().decode(OverheadReport.self, from: try JSONSerialization.data(withJSONObject: old))
         #expect(v2.rechecks == nil)
+    }
+
+    /// `overhead --check`: a stored report reads back (schema 3, and the
+    /// schema 1 file of the smoke fixture), the ops above a limit are named
+    /// with both intervals, and a file that is not an overhead report is a
+    /// one-line data error.
+    @Test func storedReportsReadBackAndNameWhatIsAbove() throws {
+        let ref: [UInt64] = [1000, 1010, 990, 1005, 995, 1000, 1002, 998]
+        func entry(_ op: OverheadOp, _ factor: Double) -> OverheadEntry {
+            OverheadEntry(op: op, referenceSamplesNs: ref, hmmbenchSamplesNs: ref.map { Double($0) * factor })
+        }
+        var r = Self.sampleReport()
+        r.entries = [entry(.read, 1.1), entry(.snapshot, 1.2), entry(.write, 1.0)]
+        r.recheckLimit = 1.05
+        r.rechecks = [entry(.snapshot, 1.2)]
+        let dir = TestFiles.temporaryDirectory("overhead-check")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func file(_ name: String) -> String { dir + "/" + name }
+        let path = file("overhead.json")
+        try AtomicWriter.writeJSON(r, to: path)
+        let back = try OverheadReportReader.load(path)
+        #expect(back == r)
+        let details = back.aboveDetails(1.05)
+        #expect(details.count == 2)
+        #expect(details[0].hasPrefix("read 1.100 (") && details[0].hasSuffix("not measured again"))
+        #expect(details[1].hasPrefix("snapshot 1.200 (") && details[1].contains(", again 1.200 ("))
+        #expect(back.aboveDetails(1.5).isEmpty)
+
+        // The smoke fixture's overhead.json: schema 1, sequential, unpinned.
+        let fixture = TestFiles.inRepo("bench/vm/tests/fixtures/linux-6.1.192/overhead.json")
+        let v1 = try OverheadReportReader.load(fixture)
+        #expect(v1.schemaVersion == 1 && v1.cpu.cpu == -1 && v1.block == v1.reps && !v1.entries.isEmpty)
+        #expect(v1.text().contains("neither pinned"))
+
+        try "{\"schema_version\": 3".write(toFile: file("cut.json"), atomically: true, encoding: .utf8)
+        try "{\"schema_version\": 3, \"tool\": \"hmmbench\"}".write(toFile: file("run.json"), atomically: true,
+                                                                        encoding: .utf8)
+        for (name, needle) in [("cut.json", "not JSON"), ("run.json", "not an hmmbench overhead report"),
+                               ("missing.json", "no such file")] {
+            do {
+                _ = try OverheadReportReader.load(file(name))
+                Issue.record("\(name) read")
+            } catch let e as HMMBenchError {
+                #expect(e.kind == .data && e.message.contains(needle), "\(e.message)")
+            }
+        }
     }
 
     @Test func reportJSONRoundTripsWithDocumentedKeys() throws {
