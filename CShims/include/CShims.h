@@ -23,7 +23,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -137,6 +139,22 @@ static inline int hmmb_open_rw(const char *path)
 {
     int fd = HMMB_RETRY_EINTR(open(path, O_RDWR | O_CLOEXEC));
     return fd < 0 ? -errno : fd;
+}
+
+/* A device node checked without opening it (opening /dev/hmm_dmirrorN
+ * registers an mmu notifier on the caller's mm for the rest of its life).
+ * Returns 0 with the node's major in *major (-1: not a character device),
+ * or -errno: of stat, or EACCES when this process may not read and write
+ * it. */
+static inline int hmmb_check_node(const char *path, long *major)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -errno;
+    if (access(path, R_OK | W_OK) != 0)
+        return -errno;
+    *major = S_ISCHR(st.st_mode) ? (long)major(st.st_rdev) : -1;
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */

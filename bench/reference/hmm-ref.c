@@ -148,7 +148,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: hmm-ref OP --size BYTES --reps N --warmup W --device N\n"
 	      "               [--uapi 5.8|5.14|6.0|6.1|6.19] [--cpu C]\n"
-	      "               [--from N --to N --batch P]   (move-pages)\n"
+	      "               [--from N --to N --batch P] [--hold-device]   (move-pages)\n"
 	      "\n"
 	      "The minimal C counterpart of hmmbench's flows. Each repetition\n"
 	      "prepares untimed, then times with CLOCK_MONOTONIC_RAW only:\n"
@@ -175,6 +175,10 @@ static void usage(FILE *f)
 	      "  --from N      move-pages: source node (default 0)\n"
 	      "  --to N        move-pages: target node (default 1)\n"
 	      "  --batch P     move-pages: pages per call (default 512)\n"
+	      "  --hold-device move-pages: keep /dev/hmm_dmirrorN open all along;\n"
+	      "                the open leaves this process's mm with mmu notifiers\n"
+	      "                (as in a process that used the device before), and\n"
+	      "                every page moved then calls them\n"
 	      "  -h, --help    this text\n"
 	      "\n"
 	      "Exit codes: 0 ok, 2 bad usage, 3 no device or no permission,\n"
@@ -318,7 +322,7 @@ int main(int argc, char **argv)
 	long long cpu = -1;
 	long page = sysconf(_SC_PAGESIZE);
 	char path[64];
-	int fd = -1, op = -1;
+	int fd = -1, op = -1, hold_device = 0;
 	uint64_t npages, *samples;
 	void *buf, *kept = NULL;
 	unsigned char *snap = NULL;
@@ -347,6 +351,8 @@ int main(int argc, char **argv)
 			to = parse_number(a, v, 1023, 0); i++;
 		} else if (!strcmp(a, "--batch")) {
 			batch = parse_number(a, v, 1048576, 0); i++;
+		} else if (!strcmp(a, "--hold-device")) {
+			hold_device = 1;
 		} else if (!strcmp(a, "--uapi")) {
 			if (!v)
 				die(EXIT_USAGE, "%s needs a value", a);
@@ -403,7 +409,7 @@ int main(int argc, char **argv)
 			die_errno(errno == EINVAL ? EXIT_USAGE : EXIT_SYSTEM, errno, "sched_setaffinity to --cpu %s", text);
 	}
 
-	if (op != OP_MOVE_PAGES) {
+	if (op != OP_MOVE_PAGES || hold_device) {
 		snprintf(path, sizeof(path), "/dev/hmm_dmirror%llu", device);
 		fd = open(path, O_RDWR | O_CLOEXEC);
 		if (fd < 0) {

@@ -159,6 +159,12 @@ public final class SuiteRunner {
             lastWriteCost = Double(end &- now) / 1e9
             unsaved = false
         }
+        // Flows that open no dmirror device come first, in their order: once
+        // a device has been opened, this process's mm keeps mmu-notifier
+        // subscriptions until it exits and every page a NUMA flow moves
+        // pays the notifier calls (KernelBackend.hasOpenedDevice).
+        let opens = { (p: FlowParameters) in (try? self.catalog.flow(named: p.flow))?.opensDevice ?? true }
+        todo = todo.filter { !opens($0) } + todo.filter(opens)
         // The ceiling comes first so every later result can be compared to it.
         if let i = todo.firstIndex(where: { (try? catalog.flow(named: $0.flow))?.providesCeiling == true }), i != 0 {
             todo.insert(todo.remove(at: i), at: 0)

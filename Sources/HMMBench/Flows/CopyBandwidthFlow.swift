@@ -11,6 +11,7 @@ public struct CopyBandwidthFlow: FlowDefinition {
     public var parameters: [FlowParameter] { [FlowParameter("size", "64M", "bytes copied per operation")] }
     /// Every migration result of the run is also given as a ratio to this.
     public var providesCeiling: Bool { true }
+    public var opensDevice: Bool { false }
     /// One untimed copy first, so the first measured one does not pay for
     /// the destination's page faults.
     public var minimumWarmup: Int { 1 }

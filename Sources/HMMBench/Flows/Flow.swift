@@ -97,6 +97,12 @@ public protocol FlowDefinition: Sendable {
     /// move gets `copy_bandwidth_ratio` = its median GiB/s over this one.
     /// Default false.
     var providesCeiling: Bool { get }
+    /// Whether an instance opens a dmirror device. Opening one leaves this
+    /// process's mm with mmu-notifier subscriptions until it exits, whose
+    /// hooks every later page migration passes (KernelBackend
+    /// .hasOpenedDevice), so a run puts the flows that open none first.
+    /// Default true.
+    var opensDevice: Bool { get }
     /// Warm-up repetitions this flow needs whatever `--warmup` says (the
     /// run uses the larger). Default 0.
     var minimumWarmup: Int { get }
@@ -118,6 +124,7 @@ extension FlowDefinition {
     }
 
     public var providesCeiling: Bool { false }
+    public var opensDevice: Bool { true }
     public var minimumWarmup: Int { 0 }
     public func derive(_ results: inout [FlowResult]) {}
     public func phases(_ params: FlowParameters) -> [PhaseSpec] { [] }

@@ -87,7 +87,18 @@ class NUMAFlowInstance {
         let prot = try params.values["protection"].map { _ in try params.choice("protection", Protection.self, allowed: [.readWrite, .readOnly]) } ?? .readWrite
         spec = MappingSpec(kind, bytes: bytes, protection: prot, population: .write)
         region = try context.mirror.map(spec)
+        if migrator.kind == .kernel && KernelBackend.hasOpenedDevice { record(note: Self.notifierNote) }
     }
+
+    /// Said by a kernel NUMA result measured after this process opened a
+    /// dmirror device (a suite runs NUMA flows first; `overhead`'s
+    /// rechecks and a run of one's own order can come after).
+    static let notifierNote = "measured after this process opened a dmirror device: its mm keeps mmu-notifier "
+        + "subscriptions until exit (mm/mmu_notifier.c), so every page moved also passes the notifier hooks"
+
+    /// What the result records besides the numbers: what was found while
+    /// measuring. Flows add their own before it.
+    var notes: [String] { measuredNotes }
 
     var bytesPerOp: Int { spec.bytes }
     var pagesPerOp: Int { spec.pages }

@@ -1,6 +1,7 @@
 /// `numa-move-pages`: move_pages(2) of a range to another node, in batches,
 /// optionally while other CPUs read the range (TLB shootdowns needed).
 public struct NUMAMovePagesFlow: FlowDefinition {
+    public var opensDevice: Bool { false }
     public init() {}
     public let name = "numa-move-pages"
     /// Phases `run --phases` traces (see PhaseSpec).
@@ -42,7 +43,7 @@ public struct NUMAMovePagesFlow: FlowDefinition {
         var unpinned = false
         /// Built once, before the first window; every repetition reuses it.
         var move: PreparedMove?
-        var notes: [String] {
+        override var notes: [String] {
             (threads > 0 ? ["\(threads) reader thread(s) on other CPUs during every move"] : [])
                 + (threads > 0 && unpinned ? ["measuring thread not pinned (--cpu): it may have shared a CPU with a reader"] : [])
                 + (migrator.kind == .simulated ? ["simulated NUMA topology: a page copy per move, no kernel work"] : [])
@@ -80,6 +81,7 @@ public struct NUMAMovePagesFlow: FlowDefinition {
 
 /// `numa-mbind`: mbind(2) with MPOL_MF_MOVE of a range to another node.
 public struct NUMAMbindFlow: FlowDefinition {
+    public var opensDevice: Bool { false }
     public init() {}
     public let name = "numa-mbind"
     /// Phases `run --phases` traces (see PhaseSpec).
@@ -115,6 +117,7 @@ public struct NUMAMbindFlow: FlowDefinition {
 /// `numa-migrate-pages`: migrate_pages(2) of the whole process from one
 /// node to another.
 public struct NUMAMigratePagesFlow: FlowDefinition {
+    public var opensDevice: Bool { false }
     public init() {}
     public let name = "numa-migrate-pages"
     /// Phases `run --phases` traces (see PhaseSpec).
@@ -135,7 +138,7 @@ public struct NUMAMigratePagesFlow: FlowDefinition {
     }
 
     final class Instance: NUMAFlowInstance, FlowInstance {
-        var notes: [String] {
+        override var notes: [String] {
             ["migrate_pages moves every page of the process on the source node; pages_per_op is the range, pages_done what moved"]
                 + measuredNotes
         }

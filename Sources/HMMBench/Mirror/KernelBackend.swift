@@ -20,10 +20,19 @@ public final class KernelBackend: MirrorBackend {
         }
     }
 
+    /// Whether this process has opened a dmirror device. From the first
+    /// open on, its mm carries mmu-notifier subscriptions until it exits
+    /// (mm/mmu_notifier.c: mmu_interval_notifier_insert registers them,
+    /// removing the notifier does not free them), so every page it unmaps
+    /// or migrates also calls into them: NUMA flows say so in their notes.
+    public static var hasOpenedDevice: Bool { openedDevice.load() }
+    private static let openedDevice = OnceFlag()
+
     public func openDevice(_ index: Int) throws -> DeviceMirror {
         let d = DeviceDescriptor(index: index, path: "\(deviceDirectory)/hmm_dmirror\(index)", present: true)
         let fd = hmmb_open_rw(d.path)
         if fd < 0 { throw Self.openError(path: d.path, index: index, errno: -fd) }
+        Self.openedDevice.set()
         return KernelMirror(descriptor: d, fd: fd, uapi: uapi)
     }
 

@@ -90,7 +90,10 @@ public enum OverheadComparison {
             return .entry(OverheadEntry(op: op, referenceSamplesNs: measured.reference, hmmbenchSamplesNs: measured.hmmbench,
                                           hmmbenchCheck: check, resamples: config.resamples, seed: config.seed))
         }
-        for op in config.ops {
+        // Ops that need no device first: until hmmbench opens one, its mm
+        // has no mmu-notifier subscriptions, as hmm-ref's has none for them
+        // (KernelBackend.hasOpenedDevice).
+        for op in config.ops.filter({ !$0.usesDevice }) + config.ops.filter(\.usesDevice) {
             if let reason = skipReason(op, selection: selection, uapi: uapi) {
                 report.skipped.append(OverheadSkip(op: op, reason: reason))
                 continue

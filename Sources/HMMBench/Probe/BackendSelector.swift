@@ -170,11 +170,29 @@ public enum BackendSelector {
                 "hmmbench: this box has \(have) NUMA node\(have == 1 ? "" : "s"): NUMA flows run on a SIMULATED 2-node topology (bench/vm boots a 2-node guest).")
     }
 
-    /// Opens and closes a device to turn absence and permission problems
-    /// into clear errors before a run starts.
-    static func checkOpen(_ path: String, index: Int) throws {
-        let fd = hmmb_open_rw(path)
-        if fd < 0 { throw KernelBackend.openError(path: path, index: index, errno: -fd) }
-        close(fd)
+    /// Turns absence, permission and a stale node into clear errors before
+    /// a run starts, without opening the device: an open registers an mmu
+    /// interval notifier on this process's mm (lib/test_hmm.c,
+    /// dmirror_fops_open), and the mm keeps its notifier subscriptions
+    /// until it exits (mm/mmu_notifier.c, mmu_interval_notifier_insert),
+    /// so every page a NUMA flow moved later would pay the notifier calls.
+    /// A node whose major is not test_hmm's in /proc/devices reads as an
+    /// open would fail (ENXIO); an open catches anything else.
+    static func checkOpen(_ path: String, index: Int, procDevices: String? = SystemFacts.read("/proc/devices")) throws {
+        var major = -1
+        let r = hmmb_check_node(path, &major)
+        if r < 0 { throw KernelBackend.openError(path: path, index: index, errno: -r) }
+        if major >= 0, let text = procDevices, dmirrorMajor(text) != major {
+            throw KernelBackend.openError(path: path, index: index, errno: ENXIO)
+        }
+    }
+
+    /// The major number /proc/devices lists for HMM_DMIRROR; nil if none.
+    static func dmirrorMajor(_ procDevices: String) -> Int? {
+        for line in procDevices.split(separator: "\n") {
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            if f.count == 2, f[1] == "HMM_DMIRROR" { return Int(f[0]) }
+        }
+        return nil
     }
 }

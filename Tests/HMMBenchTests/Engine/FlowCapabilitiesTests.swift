@@ -13,12 +13,14 @@ struct FlowCapabilitiesTests {
     struct MadeUpFlow: FlowDefinition {
         var name: String
         var ceiling = false
+        var device = true
         var warmupNeeded = 0
         var deriveKey: String?
         let summary = "a flow the engine has never heard of"
         let details = "memcpy of size bytes"
         var parameters: [FlowParameter] { [FlowParameter("size", "64K", "bytes copied")] }
         var providesCeiling: Bool { ceiling }
+        var opensDevice: Bool { device }
         var minimumWarmup: Int { warmupNeeded }
 
         func derive(_ results: inout [FlowResult]) {
@@ -54,6 +56,21 @@ struct FlowCapabilitiesTests {
         let record = try Self.run(catalog, ["b", "a"])
         #expect(record.results.map(\.flow) == ["b", "a"])
         #expect(record.results.allSatisfy { $0.copyBandwidthRatio == nil })
+    }
+
+    /// Flows that open no device run before those that do (each group in
+    /// its order, the ceiling first of all): once a device was opened the
+    /// process's mm keeps mmu-notifier subscriptions until it exits.
+    @Test func flowsThatOpenNoDeviceRunFirst() throws {
+        let catalog = FlowCatalog(flows: [MadeUpFlow(name: "dev1"), MadeUpFlow(name: "numa1", device: false),
+                                          MadeUpFlow(name: "dev2"), MadeUpFlow(name: "numa2", device: false),
+                                          MadeUpFlow(name: "roof", ceiling: true)])
+        let record = try Self.run(catalog, ["dev1", "numa1", "dev2", "roof", "numa2"])
+        #expect(record.results.map(\.flow) == ["roof", "numa1", "numa2", "dev1", "dev2"])
+        // The catalog's own: the NUMA flows and copy-bandwidth open none.
+        for flow in FlowCatalog.standard.flows {
+            #expect(flow.opensDevice == !(flow.name.hasPrefix("numa-") || flow.name == "copy-bandwidth"), "\(flow.name)")
+        }
     }
 
     @Test func aFlowGetsTheWarmupItNeedsAndNoLess() throws {
