@@ -262,18 +262,20 @@ struct OverheadTests {
         #expect(text.contains("ratio = hmmbench / hmm-ref"))
     }
 
+    /// An entry whose hmmbench samples are hmm-ref's times `factor`.
+    static func entry(_ op: OverheadOp, _ factor: Double) -> OverheadEntry {
+        let ref: [UInt64] = [1000, 1010, 990, 1005, 995, 1000, 1002, 998]
+        return OverheadEntry(op: op, referenceSamplesNs: ref, hmmbenchSamplesNs: ref.map { Double($0) * factor })
+    }
+
     /// An op above the limit fails only when its recheck at the same
     /// limit is above it too; without a recheck the first interval decides.
     @Test func recheckClearsNoiseAndConfirmsARealOverhead() throws {
-        let ref: [UInt64] = [1000, 1010, 990, 1005, 995, 1000, 1002, 998]
-        func entry(_ op: OverheadOp, _ factor: Double) -> OverheadEntry {
-            OverheadEntry(op: op, referenceSamplesNs: ref, hmmbenchSamplesNs: ref.map { Double($0) * factor })
-        }
         var r = Self.sampleReport()
-        r.entries = [entry(.read, 1.1), entry(.snapshot, 1.1), entry(.write, 1.0)]
+        r.entries = [Self.entry(.read, 1.1), Self.entry(.snapshot, 1.1), Self.entry(.write, 1.0)]
         #expect(r.above(1.05) == [.read, .snapshot])
         r.recheckLimit = 1.05
-        r.rechecks = [entry(.read, 1.0), entry(.snapshot, 1.2)]
+        r.rechecks = [Self.entry(.read, 1.0), Self.entry(.snapshot, 1.2)]
         #expect(r.above(1.05) == [.snapshot])
         // A recheck made against another limit clears nothing.
         #expect(r.above(1.02) == [.read, .snapshot])
@@ -300,14 +302,10 @@ struct OverheadTests {
     /// with both intervals, and a file that is not an overhead report is a
     /// one-line data error.
     @Test func storedReportsReadBackAndNameWhatIsAbove() throws {
-        let ref: [UInt64] = [1000, 1010, 990, 1005, 995, 1000, 1002, 998]
-        func entry(_ op: OverheadOp, _ factor: Double) -> OverheadEntry {
-            OverheadEntry(op: op, referenceSamplesNs: ref, hmmbenchSamplesNs: ref.map { Double($0) * factor })
-        }
         var r = Self.sampleReport()
-        r.entries = [entry(.read, 1.1), entry(.snapshot, 1.2), entry(.write, 1.0)]
+        r.entries = [Self.entry(.read, 1.1), Self.entry(.snapshot, 1.2), Self.entry(.write, 1.0)]
         r.recheckLimit = 1.05
-        r.rechecks = [entry(.snapshot, 1.2)]
+        r.rechecks = [Self.entry(.snapshot, 1.2)]
         let dir = TestFiles.temporaryDirectory("overhead-check")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func file(_ name: String) -> String { dir + "/" + name }
