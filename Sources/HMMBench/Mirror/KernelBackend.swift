@@ -24,7 +24,8 @@ public final class KernelBackend: MirrorBackend {
     /// open on, its mm carries mmu-notifier subscriptions until it exits
     /// (mm/mmu_notifier.c: mmu_interval_notifier_insert registers them,
     /// removing the notifier does not free them), so every page it unmaps
-    /// or migrates also calls into them: NUMA flows say so in their notes.
+    /// or migrates also passes the notifier hooks: NUMA flows say so in
+    /// their notes.
     public static var hasOpenedDevice: Bool { openedDevice.load() }
     private static let openedDevice = OnceFlag()
 

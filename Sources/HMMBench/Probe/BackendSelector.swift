@@ -175,7 +175,7 @@ public enum BackendSelector {
     /// interval notifier on this process's mm (lib/test_hmm.c,
     /// dmirror_fops_open), and the mm keeps its notifier subscriptions
     /// until it exits (mm/mmu_notifier.c, mmu_interval_notifier_insert),
-    /// so every page a NUMA flow moved later would pay the notifier calls.
+    /// so every page a NUMA flow moved later would pass the notifier hooks.
     /// A node whose major is not test_hmm's in /proc/devices reads as an
     /// open would fail (ENXIO); an open catches anything else.
     static func checkOpen(_ path: String, index: Int, procDevices: String? = SystemFacts.read("/proc/devices")) throws {
