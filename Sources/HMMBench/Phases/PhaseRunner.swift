@@ -20,8 +20,18 @@ public final class PhaseRunner {
     /// files are kept there (`run --phases-raw DIR`), named after the flow.
     public var rawDirectory: String?
     private var rawCount = 0
-    /// Per-CPU ring buffer asked for, KiB.
+    /// Per-CPU ring buffer asked for, KiB. A traced run whose buffer
+    /// overwrote events runs once more with `retryFactor` times as much
+    /// (at most `maxBufferKiB`).
     public var bufferKiB = 8192
+    public static let retryFactor = 8
+    /// The largest per-CPU buffer a retry asks for: an eighth of
+    /// MemAvailable shared by the CPUs, never below `bufferKiB`.
+    public var maxBufferKiB: Int = {
+        let cpus = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        guard let avail = MemoryBudget.current(backend: .kernel)?.availableBytes else { return 65536 }
+        return avail / 8 / 1024 / cpus
+    }()
     private var availableFunctions: [String]?
 
     public init(tracefs: Tracefs?, unavailable: String?) {
@@ -54,8 +64,17 @@ public final class PhaseRunner {
                 return PhaseRecord(skipped: "none of the phase functions is traceable on this kernel (missing: "
                     + resolution.missing.joined(separator: ", ") + ")", missing: resolution.missing)
             }
-            return try traced(definition, params, context: context, options: options, headline: headline,
-                              resolution: resolution, tracefs: tracefs, isInterrupted: isInterrupted)
+            let first = try traced(definition, params, context: context, options: options, headline: headline,
+                                   resolution: resolution, tracefs: tracefs, bufferKiB: bufferKiB, isInterrupted: isInterrupted)
+            let bigger = min(bufferKiB * Self.retryFactor, maxBufferKiB)
+            guard first.overrun > 0, bigger > bufferKiB, !isInterrupted() else { return first.record }
+            // The ring buffer overwrote the oldest events (the first
+            // repetitions' brackets): once more with a larger buffer.
+            var again = try traced(definition, params, context: context, options: options, headline: headline,
+                                   resolution: resolution, tracefs: tracefs, bufferKiB: bigger, isInterrupted: isInterrupted)
+            again.record.notes.insert("traced twice: a \(bufferKiB) KiB buffer per CPU overwrote \(first.overrun) events, "
+                                      + "this run had \(bigger) KiB", at: 0)
+            return again.record
         } catch let skip as FlowSkip {
             return PhaseRecord(skipped: "the traced run was skipped: \(skip.reason)")
         } catch let failure as FlowFailure {
@@ -66,8 +85,8 @@ public final class PhaseRunner {
     }
 
     func traced(_ definition: FlowDefinition, _ params: FlowParameters, context: FlowContext, options: RunOptions,
-                headline: FlowResult, resolution: PhaseResolution, tracefs: Tracefs,
-                isInterrupted: @escaping () -> Bool) throws -> PhaseRecord {
+                headline: FlowResult, resolution: PhaseResolution, tracefs: Tracefs, bufferKiB: Int,
+                isInterrupted: @escaping () -> Bool) throws -> (record: PhaseRecord, overrun: Int) {
         var notes: [String] = []
         try tracefs.write("tracing_on", "0")
         try tracefs.write("current_tracer", "nop")
@@ -109,6 +128,10 @@ public final class PhaseRunner {
         let traced = try Runner.run(definition, params, context: context, options: tracedOptions, tracer: marker,
                                     isInterrupted: isInterrupted)
         try tracefs.write("tracing_on", "0")
+        let overrun = tracefs.overruns() ?? 0
+        if overrun > 0 {
+            notes.append("the trace buffer (\(bufferKiB) KiB per CPU) overwrote \(overrun) events: the first repetitions lack calls")
+        }
         let text = try tracefs.read("trace")
         var profile: [ProfileRow]?
         if profiling {
@@ -128,9 +151,10 @@ public final class PhaseRunner {
             notes.append("no closed marker bracket for repetition(s) \(unbracketed.map(String.init).joined(separator: ",")): "
                 + "nothing attributed there")
         }
-        return PhaseRecord(resolution: resolution, repetitions: reps, profile: profile,
-                           headlineMedianNs: headline.stats.median, tracedMedianNs: traced.stats.median,
-                           counters: traced.counters, lostEvents: graph.lostEvents, nesting: graph.nesting, notes: notes)
+        return (PhaseRecord(resolution: resolution, repetitions: reps, profile: profile,
+                            headlineMedianNs: headline.stats.median, tracedMedianNs: traced.stats.median,
+                            counters: traced.counters, lostEvents: graph.lostEvents || overrun > 0, nesting: graph.nesting,
+                            notes: notes), overrun)
     }
 
     /// Writes the raw trace (and the trace_stat files) of one traced run.

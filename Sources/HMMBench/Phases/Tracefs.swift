@@ -70,6 +70,20 @@ public final class Tracefs {
         if n < 0 { throw HMMBenchError.system("write '\(text.prefix(60))' to \(p)", errno: errno) }
     }
 
+    /// Events the ring buffer overwrote since it was last cleared, summed
+    /// over `per_cpu/cpuN/stats` ("overrun: N"); nil when none is readable.
+    public func overruns() -> Int? {
+        let cpus = ((try? FileManager.default.contentsOfDirectory(atPath: path("per_cpu"))) ?? []).filter { $0.hasPrefix("cpu") }
+        var total: Int?
+        for cpu in cpus {
+            guard let text = try? read("per_cpu/\(cpu)/stats") else { continue }
+            for line in text.split(separator: "\n") where line.hasPrefix("overrun:") {
+                total = (total ?? 0) + (Int(line.dropFirst("overrun:".count).trimmingCharacters(in: .whitespaces)) ?? 0)
+            }
+        }
+        return total
+    }
+
     /// The CPUs `trace_stat/functionN` has files for.
     public func profileCPUs() -> [Int] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path("trace_stat"))) ?? []

@@ -64,6 +64,37 @@ struct PhaseRunnerTests {
         #expect(try String(contentsOfFile: dir + "/set_ftrace_filter", encoding: .utf8) == "")
     }
 
+    /// A traced run whose ring buffer overwrote events (per_cpu/cpuN/stats
+    /// "overrun:") runs once more with a buffer retryFactor times larger,
+    /// and the record says both; no overrun, one run.
+    @Test func anOverflowingBufferIsTracedAgainLarger() throws {
+        let dir = try Self.fakeTracefs(available: "dmirror_range_snapshot [test_hmm]\nhmm_range_fault\n")
+        try FileManager.default.createDirectory(atPath: dir + "/per_cpu/cpu0", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/per_cpu/cpu1", withIntermediateDirectories: true)
+        try "entries: 100\noverrun: 0\n".write(toFile: dir + "/per_cpu/cpu0/stats", atomically: false, encoding: .utf8)
+        try "entries: 100\noverrun: 0\n".write(toFile: dir + "/per_cpu/cpu1/stats", atomically: false, encoding: .utf8)
+        let (t, _) = Tracefs.locate(mountPoints: [dir])
+        let runner = PhaseRunner(tracefs: t, unavailable: nil)
+        runner.bufferKiB = 1024
+        runner.maxBufferKiB = 1 << 20
+        let p = try FlowCatalog.standard.parameters(flow: "snapshot", values: ["size": "64K"])
+        func measure() -> PhaseRecord {
+            runner.measure(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 2),
+                           headline: Self.headline("snapshot", backend: .kernel), isInterrupted: { false })
+        }
+        let quiet = measure()
+        #expect(!quiet.notes.contains { $0.contains("overwrote") } && !quiet.lostEvents)
+        #expect(try String(contentsOfFile: dir + "/buffer_size_kb", encoding: .utf8) == "1024")
+
+        try "entries: 100\noverrun: 37\n".write(toFile: dir + "/per_cpu/cpu1/stats", atomically: false, encoding: .utf8)
+        let lost = measure()
+        #expect(try String(contentsOfFile: dir + "/buffer_size_kb", encoding: .utf8) == "\(1024 * PhaseRunner.retryFactor)")
+        #expect(lost.notes.first == "traced twice: a 1024 KiB buffer per CPU overwrote 37 events, this run had 8192 KiB")
+        // (the fake's counter does not move: the second run says so too)
+        #expect(lost.notes.contains { $0.hasPrefix("the trace buffer (8192 KiB per CPU) overwrote 37 events") })
+        #expect(lost.lostEvents)
+    }
+
     @Test func obstaclesAreSkipsWithTheReason() throws {
         let p = try FlowCatalog.standard.parameters(flow: "snapshot", values: ["size": "64K"])
         let none = PhaseRunner(tracefs: nil, unavailable: Tracefs.locate(mountPoints: ["/nonexistent-tracefs"]).reason)
