@@ -26,8 +26,9 @@ public final class PhaseRunner {
     public var bufferKiB = 8192
     public static let retryFactor = 8
     /// The largest per-CPU buffer a retry asks for: an eighth of
-    /// MemAvailable shared by the CPUs, never below `bufferKiB`.
-    public var maxBufferKiB: Int = {
+    /// MemAvailable shared by the CPUs (no retry when that is not above
+    /// `bufferKiB`). Read from /proc/meminfo only when a retry is due.
+    public lazy var maxBufferKiB: Int = {
         let cpus = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         guard let avail = MemoryBudget.current(backend: .kernel)?.availableBytes else { return 65536 }
         return avail / 8 / 1024 / cpus
@@ -66,8 +67,9 @@ public final class PhaseRunner {
             }
             let first = try traced(definition, params, context: context, options: options, headline: headline,
                                    resolution: resolution, tracefs: tracefs, bufferKiB: bufferKiB, isInterrupted: isInterrupted)
+            guard first.overrun > 0, !isInterrupted() else { return first.record }
             let bigger = min(bufferKiB * Self.retryFactor, maxBufferKiB)
-            guard first.overrun > 0, bigger > bufferKiB, !isInterrupted() else { return first.record }
+            guard bigger > bufferKiB else { return first.record }
             // The ring buffer overwrote the oldest events (the first
             // repetitions' brackets): once more with a larger buffer.
             var again = try traced(definition, params, context: context, options: options, headline: headline,

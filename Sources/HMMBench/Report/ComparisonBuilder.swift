@@ -108,10 +108,10 @@ extension Comparison {
                 checkFailed: present.filter { !$0.1.check.passed }.map { headers[$0.0].label },
                 missingIn: indexed.indices.filter { indexed[$0][key] == nil }.map { headers[$0].label },
                 metrics: [time, rate], tests: tests,
-                counters: ComparedCounter.compare(present.map { (headers[$0.0].label, $0.1) })))
-            for (runIndex, r) in present {
-                if let m = ReportedModes(r) { results[results.count - 1].modes[headers[runIndex].label] = m }
-            }
+                counters: ComparedCounter.compare(present.map { (headers[$0.0].label, $0.1) }),
+                modes: Dictionary(uniqueKeysWithValues: present.compactMap { runIndex, r in
+                    ReportedModes(r).map { (headers[runIndex].label, $0) }
+                })))
         }
 
         // False-discovery control over every test, then verdicts per cell.

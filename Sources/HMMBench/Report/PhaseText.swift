@@ -63,12 +63,7 @@ public enum PhaseText {
     }
 
     static func modes(_ m: Modes) -> String {
-        var s = "two modes: \(m.low.count) around \(us(m.lowMedian)) us, \(m.high.count) around \(us(m.highMedian)) us"
-        if !m.between.isEmpty { s += ", \(m.between.count) between" }
-        if let c = m.separatingCounter {
-            s += "; \(c.name) separates them (\(Format.fixed(c.lowMean, 0)) vs \(Format.fixed(c.highMean, 0)) per repetition)"
-        }
-        return s
+        ReportedModes(m).describe(time: { us($0) + " us" }, noCounter: nil)
     }
 
     /// The phases section of `compare` of `baseline` against `other`.

@@ -37,15 +37,17 @@ public struct ReportedModes: Codable, Equatable, Sendable {
     }
 
     /// "two modes: 33 around 36.6 ms, 26 around 61.3 ms, 1 between;
-    /// interrupts:CAL separates them (3 vs 1,058 per repetition)", times in
-    /// `time`'s units.
-    public func describe(time: (Double) -> String) -> String {
+    /// interrupts:CAL separates them (4 vs 1057 per repetition)", times in
+    /// `time`'s units; without a separating counter, `noCounter` (when
+    /// given) takes the counter's clause.
+    public func describe(time: (Double) -> String,
+                         noCounter: String? = "no recorded counter separates them") -> String {
         var s = "two modes: \(lowCount) around \(time(lowMedianNs)), \(highCount) around \(time(highMedianNs))"
         if betweenCount > 0 { s += ", \(betweenCount) between" }
         if let c = separatingCounter, let lo = counterLowMean, let hi = counterHighMean {
             s += "; \(c) separates them (\(Format.fixed(lo, 0)) vs \(Format.fixed(hi, 0)) per repetition)"
-        } else {
-            s += "; no recorded counter separates them"
+        } else if let noCounter {
+            s += "; " + noCounter
         }
         return s
     }
