@@ -180,3 +180,33 @@ int hmmb_cpu_allowed(int cpu)
         return -errno;
     return CPU_ISSET(cpu, &set) ? 1 : 0;
 }
+
+/*
+ * The timed window of the mirror flows on the real driver: `n` dmirror
+ * commands issued back to back (requests[i] with cmds[i]) between two
+ * CLOCK_MONOTONIC_RAW reads, in one small C function, so that between the
+ * reads there is nothing but the ioctls, as in a C loop (bench/reference/
+ * hmm-ref.c). MirrorCallWindow lays out `requests` and `cmds` once.
+ * Stops at the first failing call: returns its -errno and sets *failed to
+ * its index (else 0, *failed = -1). *ns: the window, stopped at once.
+ */
+int hmmb_dmirror_timed(int fd, const unsigned long *requests,
+                       struct hmm_dmirror_cmd *cmds, int n,
+                       uint64_t *ns, int *failed)
+{
+    struct timespec t0, t1;
+    int r = 0;
+
+    *failed = -1;
+    clock_gettime(CLOCK_MONOTONIC_RAW, &t0);
+    for (int i = 0; i < n; i++) {
+        if (HMMB_RETRY_EINTR(ioctl(fd, requests[i], &cmds[i])) < 0) {
+            r = -errno;
+            *failed = i;
+            break;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC_RAW, &t1);
+    *ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+    return r;
+}

@@ -296,6 +296,14 @@ size_t hmmb_affinity_size(void);
 int hmmb_get_affinity(void *mask, size_t size);
 int hmmb_set_affinity(const void *mask, size_t size);
 
+/* The real driver's timed window (out of line in shims.c, one small
+ * function: nothing but the calls between the clock reads). Issues
+ * cmds[i] with requests[i] for i < n, stopping at the first failure.
+ * Returns 0, or -errno with *failed = its index; *ns = the window. */
+int hmmb_dmirror_timed(int fd, const unsigned long *requests,
+                       struct hmm_dmirror_cmd *cmds, int n,
+                       uint64_t *ns, int *failed);
+
 /* Monotonic raw clock in nanoseconds: immune to NTP slewing. */
 static inline uint64_t hmmb_now_ns(void)
 {

@@ -149,6 +149,7 @@ static void usage(FILE *f)
 	fputs("usage: hmm-ref OP --size BYTES --reps N --warmup W --device N\n"
 	      "               [--uapi 5.8|5.14|6.0|6.1|6.19] [--cpu C]\n"
 	      "               [--from N --to N --batch P] [--hold-device]   (move-pages)\n"
+	      "               [--between-code N] [--between-pages N]    (diagnostics)\n"
 	      "\n"
 	      "The minimal C counterpart of hmmbench's flows. Each repetition\n"
 	      "prepares untimed, then times with CLOCK_MONOTONIC_RAW only:\n"
@@ -179,6 +180,11 @@ static void usage(FILE *f)
 	      "                the open leaves this process's mm with mmu notifiers\n"
 	      "                (as in a process that used the device before), and\n"
 	      "                every page moved then calls them\n"
+	      "  --between-code N   diagnostic: N snprintf calls before every\n"
+	      "                repetition (outside the window): code run between\n"
+	      "                calls slows the next one under TCG\n"
+	      "  --between-pages N  diagnostic: write N pages of a buffer before\n"
+	      "                every repetition (outside the window)\n"
 	      "  -h, --help    this text\n"
 	      "\n"
 	      "Exit codes: 0 ok, 2 bad usage, 3 no device or no permission,\n"
@@ -323,6 +329,8 @@ int main(int argc, char **argv)
 	long page = sysconf(_SC_PAGESIZE);
 	char path[64];
 	int fd = -1, op = -1, hold_device = 0;
+	unsigned long long between_code = 0, between_pages = 0;
+	volatile char *pollute = NULL;
 	uint64_t npages, *samples;
 	void *buf, *kept = NULL;
 	unsigned char *snap = NULL;
@@ -351,6 +359,10 @@ int main(int argc, char **argv)
 			to = parse_number(a, v, 1023, 0); i++;
 		} else if (!strcmp(a, "--batch")) {
 			batch = parse_number(a, v, 1048576, 0); i++;
+		} else if (!strcmp(a, "--between-code")) {
+			between_code = parse_number(a, v, 100000, 0); i++;
+		} else if (!strcmp(a, "--between-pages")) {
+			between_pages = parse_number(a, v, 100000, 0); i++;
 		} else if (!strcmp(a, "--hold-device")) {
 			hold_device = 1;
 		} else if (!strcmp(a, "--uapi")) {
@@ -460,8 +472,23 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (between_pages) {
+		pollute = malloc(between_pages * (uint64_t)page);
+		if (!pollute)
+			die_errno(EXIT_SYSTEM, ENOMEM, "%s", "--between-pages buffer");
+		memset((void *)pollute, 1, between_pages * (uint64_t)page);
+	}
 	for (unsigned long long r = 0; r < warmup + reps; r++) {
 		struct hmm_dmirror_cmd cmd, back;
+		/* Diagnostics (--between-*): work between the calls, untimed. */
+		for (unsigned long long k = 0; k < between_code; k++) {
+			char tmp[64];
+			snprintf(tmp, sizeof(tmp), "%g %llu %s", (double)k * 1.37, k, op_name);
+			if (tmp[0] == 0)
+				abort();
+		}
+		for (unsigned long long k = 0; k < between_pages; k++)
+			pollute[k * (uint64_t)page] += 1;
 		void *region = kept ? kept : fresh_region(size);
 		uint64_t t0 = 0, t1 = 0;
 		int e = 0;

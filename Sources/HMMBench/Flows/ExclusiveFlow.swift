@@ -31,10 +31,9 @@ public struct ExclusiveFlow: FlowDefinition {
         func measure() throws -> UInt64 {
             let r = try current()
             if revoke { return Clock.measure { context.mirror.cpuWrite(r, value: 0x77) }.ns }
-            let request = device.request(.exclusive)
-            let address = r.address(page: 0), pages = r.pageCount, ptr = buffer.pointer
-            let (ns, reply) = Clock.measure { device.perform(request, address: address, pages: pages, buffer: ptr) }
-            lastReply = try MirrorFlowSupport.expectSuccess(reply, .exclusive, device: device)
+            let w = window(device, matching: { _ in true }, make: { [device.request(.exclusive)] })
+            let ns = try run(w, on: device)
+            lastReply = w.reply(0)
             return ns
         }
         func check() throws -> FlowCheck {

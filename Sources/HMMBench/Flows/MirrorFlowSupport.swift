@@ -93,6 +93,8 @@ class MirrorFlowInstance {
     let spec: MappingSpec
     let buffer: HostBuffer
     var region: MappedRegion?
+    /// Call windows made so far, with their device (`window(_:matching:make:)`).
+    var windows: [(device: DeviceMirror, window: MirrorCallWindow)] = []
 
     init(_ context: FlowContext, params: FlowParameters, mappings: [MappingKind] = MappingKind.allCases,
          withPeer: Bool = false, requires ops: [MirrorOperation]) throws {
@@ -129,7 +131,8 @@ class MirrorFlowInstance {
 
     /// Times one operation over the whole current region; throws on errno.
     func timed(_ op: MirrorOperation, on d: DeviceMirror? = nil) throws -> UInt64 {
-        try timed([op], on: d)
+        let dev = d ?? device
+        return try run(window(dev, matching: { $0.count == 1 && $0[0].operation == op }, make: { [dev.request(op)] }), on: dev)
     }
 
     /// Times `ops` back to back in one window over the whole current
@@ -138,6 +141,9 @@ class MirrorFlowInstance {
     func timed(_ ops: [MirrorOperation], on d: DeviceMirror? = nil, then after: ((MappedRegion) -> Void)? = nil) throws -> UInt64 {
         let r = try current()
         let dev = d ?? device
+        guard let after else {
+            return try run(window(dev, matching: { $0.lazy.map(\.operation).elementsEqual(ops) }, make: { ops.map { dev.request($0) } }), on: dev)
+        }
         // Resolved before the clock: inside the window only the calls.
         let requests = ops.map { dev.request($0) }
         let address = r.address(page: 0), pages = r.pageCount, ptr = buffer.pointer
@@ -147,10 +153,32 @@ class MirrorFlowInstance {
                 let reply = dev.perform(request, address: address, pages: pages, buffer: ptr)
                 if !reply.succeeded { failure = (request.operation, reply); return }
             }
-            after?(r)
+            after(r)
         }.ns
         if let (op, reply) = failure { try MirrorFlowSupport.expectSuccess(reply, op, device: dev) }
         return ns
+    }
+
+    /// Runs `window` over the whole current region with `buffer`; throws
+    /// the first failure's errno once the clock has stopped.
+    func run(_ window: MirrorCallWindow, on dev: DeviceMirror) throws -> UInt64 {
+        let r = try current()
+        let ns = window.run(address: r.address(page: 0), pages: r.pageCount, buffer: buffer.pointer)
+        if let (i, reply) = window.failure {
+            try MirrorFlowSupport.expectSuccess(reply, window.requests[i].operation, device: dev)
+        }
+        return ns
+    }
+
+    /// The call window of `dev` whose requests satisfy `matches`, made
+    /// with `make` the first time (a flow has one or two: no lookup by
+    /// hashing, no allocation once made).
+    func window(_ dev: DeviceMirror, matching matches: ([MirrorRequest]) -> Bool,
+                make: () -> [MirrorRequest]) -> MirrorCallWindow {
+        for (owner, w) in windows where owner === dev && matches(w.requests) { return w }
+        let w = dev.callWindow(make())
+        windows.append((dev, w))
+        return w
     }
 
     /// Issues an untimed operation; throws on errno.

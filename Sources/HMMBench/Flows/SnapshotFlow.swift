@@ -37,23 +37,21 @@ public struct SnapshotFlow: FlowDefinition {
 
     final class Instance: MirrorFlowInstance, FlowInstance {
         var population = Population.write
-        var bytes: [UInt8] = []
+        /// One byte per page, written by the driver (laid out once).
+        var bytes: HostBuffer?
         func prepare() throws {
             if region == nil {
                 var s = spec
                 s.population = population
                 region = try context.mirror.map(s)
-                bytes = [UInt8](repeating: 0, count: s.pages)
+                bytes = try HostBuffer.allocate(bytes: s.pages)
             }
         }
         func measure() throws -> UInt64 {
             let r = try current()
-            let request = device.request(.snapshot)
-            let address = r.address(page: 0), pages = r.pageCount
-            let (ns, reply) = bytes.withUnsafeMutableBytes { b in
-                Clock.measure { device.perform(request, address: address, pages: pages, buffer: b.baseAddress) }
-            }
-            try MirrorFlowSupport.expectSuccess(reply, .snapshot, device: device)
+            let w = window(device, matching: { _ in true }, make: { [device.request(.snapshot)] })
+            let ns = w.run(address: r.address(page: 0), pages: r.pageCount, buffer: bytes?.pointer)
+            if let (_, reply) = w.failure { try MirrorFlowSupport.expectSuccess(reply, .snapshot, device: device) }
             return ns
         }
         func check() throws -> FlowCheck {

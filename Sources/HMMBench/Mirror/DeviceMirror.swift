@@ -63,11 +63,20 @@ public protocol DeviceMirror: AnyObject {
     /// the reply carries ENOTTY.
     func perform(_ request: MirrorRequest, address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> MirrorReply
 
+    /// A timed window of `requests` issued back to back like `perform`,
+    /// made once and run every repetition (`MirrorCallWindow`). The real
+    /// driver's is in C; the default times `perform` in Swift.
+    func callWindow(_ requests: [MirrorRequest]) -> MirrorCallWindow
+
     /// Closes the device; the driver releases its pages. Idempotent.
     func close()
 }
 
 extension DeviceMirror {
+    public func callWindow(_ requests: [MirrorRequest]) -> MirrorCallWindow {
+        MirrorCallWindow(device: self, requests: requests)
+    }
+
     /// Whether this device's uapi has `op`.
     public func supports(_ op: MirrorOperation) -> Bool { uapi.supports(op) }
 

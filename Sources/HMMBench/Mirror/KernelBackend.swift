@@ -85,7 +85,8 @@ public final class KernelBackend: MirrorBackend {
 public final class KernelMirror: DeviceMirror {
     public let descriptor: DeviceDescriptor
     public let uapi: UAPITable
-    private var fd: Int32
+    /// -1 once closed (a window's calls then fail with EBADF).
+    private(set) var fd: Int32
 
     init(descriptor: DeviceDescriptor, fd: Int32, uapi: UAPITable) {
         self.descriptor = descriptor
@@ -104,6 +105,11 @@ public final class KernelMirror: DeviceMirror {
                                   npages: UInt64(pages), cpages: 0, faults: 0)
         let r = hmmb_dmirror_ioctl(fd, number, &cmd)
         return MirrorReply(cpages: cmd.cpages, faults: cmd.faults, errno: r < 0 ? -r : 0)
+    }
+
+    /// The C window (`hmmb_dmirror_timed`), on this device's descriptor.
+    public func callWindow(_ requests: [MirrorRequest]) -> MirrorCallWindow {
+        MirrorCallWindow(device: self, requests: requests, kernel: self)
     }
 
     public func close() {
