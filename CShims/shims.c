@@ -210,3 +210,39 @@ int hmmb_dmirror_timed(int fd, const unsigned long *requests,
     *ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
     return r;
 }
+
+/*
+ * Repetitions of one dmirror command timed in one C loop, for a flow whose
+ * repetitions need nothing between them (the same call on a mapping kept
+ * across repetitions: snapshot): each call between its own two clock
+ * reads, ns[i] its window, and between two calls only this loop, as in
+ * hmm-ref's. *cmd is reset from *tmpl before every call and holds the last
+ * call's reply after. Before each call the interrupt flag is checked: a
+ * Ctrl-C ends the loop with the calls made so far. Returns the number of
+ * calls timed (into ns), or -errno of a failed call, *done then the number
+ * timed before it.
+ */
+int hmmb_dmirror_timed_loop(int fd, unsigned long request,
+                            const struct hmm_dmirror_cmd *tmpl,
+                            struct hmm_dmirror_cmd *cmd, int reps,
+                            uint64_t *ns, int *done)
+{
+    struct timespec t0, t1;
+    int i;
+
+    for (i = 0; i < reps; i++) {
+        if (hmmb_interrupt_count > 0)
+            break;
+        *cmd = *tmpl;
+        clock_gettime(CLOCK_MONOTONIC_RAW, &t0);
+        int r = HMMB_RETRY_EINTR(ioctl(fd, request, cmd));
+        clock_gettime(CLOCK_MONOTONIC_RAW, &t1);
+        if (r < 0) {
+            *done = i;
+            return -errno;
+        }
+        ns[i] = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+    }
+    *done = i;
+    return i;
+}

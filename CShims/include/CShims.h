@@ -303,6 +303,13 @@ int hmmb_set_affinity(const void *mask, size_t size);
 int hmmb_dmirror_timed(int fd, const unsigned long *requests,
                        struct hmm_dmirror_cmd *cmds, int n,
                        uint64_t *ns, int *failed);
+/* `reps` calls of one command, each timed into ns[i], in one C loop (see
+ * shims.c); stops early on the interrupt flag. Returns the calls timed, or
+ * -errno of a failed call with *done = the calls timed before it. */
+int hmmb_dmirror_timed_loop(int fd, unsigned long request,
+                            const struct hmm_dmirror_cmd *tmpl,
+                            struct hmm_dmirror_cmd *cmd, int reps,
+                            uint64_t *ns, int *done);
 
 /* Monotonic raw clock in nanoseconds: immune to NTP slewing. */
 static inline uint64_t hmmb_now_ns(void)

@@ -177,7 +177,36 @@ public enum Runner {
                 _ = try instance.measure()
             }
             let paired = mode == .paired ? counters : nil
-            for _ in 0..<options.repetitions {
+            // A flow with nothing to do between repetitions times them in
+            // its own loop (C on the real driver), a chunk at a time, so
+            // that none of this loop's code runs between two calls. Not
+            // with a tracer or paired counters: they work around each one.
+            let looped = tracer == nil && paired == nil ? instance as? RepetitionLoop : nil
+            if let looped {
+                stage = .prepare
+                try looped.prepare()
+                stage = .measure
+                let chunk = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: Self.loopChunk)
+                defer { chunk.deallocate() }
+                while samples.count < options.repetitions {
+                    if isInterrupted() {
+                        if samples.isEmpty { throw interruption }
+                        break
+                    }
+                    let part = UnsafeMutableBufferPointer(rebasing: chunk[0..<min(Self.loopChunk, options.repetitions - samples.count)])
+                    let done = try looped.measureLoop(into: part, stop: isInterrupted)
+                    for ns in part[0..<done] {
+                        samples.append(Double(ns))
+                        pagesDone.append(looped.lastPagesDone ?? looped.pagesPerOp)
+                    }
+                    onRepetition?(samples.count)
+                    if done < part.count {
+                        if samples.isEmpty { throw interruption }
+                        break
+                    }
+                }
+            }
+            for _ in 0..<(looped == nil ? options.repetitions : 0) {
                 // Checked before each repetition, so the one under way when
                 // the signal came has finished and is kept.
                 if isInterrupted() {
@@ -257,4 +286,8 @@ public enum Runner {
 
     /// What `run` throws when a signal came before any measured repetition finished.
     static let interruption = HMMBenchError(.interrupted, "interrupted")
+
+    /// Repetitions a `RepetitionLoop` flow times per call: progress is
+    /// reported and the flag checked by the engine between chunks.
+    static let loopChunk = 256
 }

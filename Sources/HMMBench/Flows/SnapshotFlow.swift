@@ -35,7 +35,7 @@ public struct SnapshotFlow: FlowDefinition {
         return i
     }
 
-    final class Instance: MirrorFlowInstance, FlowInstance {
+    final class Instance: MirrorFlowInstance, FlowInstance, RepetitionLoop {
         var population = Population.write
         /// One byte per page, written by the driver (laid out once).
         var bytes: HostBuffer?
@@ -49,11 +49,19 @@ public struct SnapshotFlow: FlowDefinition {
         }
         func measure() throws -> UInt64 {
             let r = try current()
-            let w = window(device, matching: { _ in true }, make: { [device.request(.snapshot)] })
+            let w = snapshotWindow
             let ns = w.run(address: r.address(page: 0), pages: r.pageCount, buffer: bytes?.pointer)
             if let (_, reply) = w.failure { try MirrorFlowSupport.expectSuccess(reply, .snapshot, device: device) }
             return ns
         }
+        func measureLoop(into samples: UnsafeMutableBufferPointer<UInt64>, stop: () -> Bool) throws -> Int {
+            let r = try current()
+            let w = snapshotWindow
+            let done = w.runLoop(address: r.address(page: 0), pages: r.pageCount, buffer: bytes?.pointer, into: samples, stop: stop)
+            if let (_, reply) = w.failure { try MirrorFlowSupport.expectSuccess(reply, .snapshot, device: device) }
+            return done
+        }
+        lazy var snapshotWindow = window(device, matching: { _ in true }, make: { [device.request(.snapshot)] })
         func check() throws -> FlowCheck {
             if let want = SnapshotFlow.expected(spec.kind, population) {
                 return MirrorFlowSupport.checkSnapshot(device, try current(), expect: "every page \(SnapshotByte.describe(want))") { $0 == want }

@@ -84,6 +84,37 @@ public final class MirrorCallWindow {
         return ns
     }
 
+    /// Times up to `samples.count` repetitions of this window's one call
+    /// (`requests.count == 1`) into `samples`, each in its own window, in
+    /// one loop; before each repetition `stop` is asked whether to end
+    /// early. On the real driver the loop is `hmmb_dmirror_timed_loop` in C,
+    /// which asks the interrupt flag itself (what `stop` is in a run). A
+    /// failed call ends the loop (see `failure`). Returns the repetitions
+    /// timed.
+    public func runLoop(address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?,
+                        into samples: UnsafeMutableBufferPointer<UInt64>, stop: () -> Bool) -> Int {
+        precondition(requests.count == 1, "a repetition loop makes one call")
+        guard let kernel, let c = commands.baseAddress, let out = samples.baseAddress else {
+            var done = 0
+            issued = 0
+            while done < samples.count, !stop() {
+                let ns = runInSwift(address: address, pages: pages, buffer: buffer)
+                if failure != nil { break }
+                samples[done] = ns
+                done += 1
+            }
+            return done
+        }
+        var template = hmm_dmirror_cmd(addr: UInt64(address), ptr: UInt64(UInt(bitPattern: buffer)),
+                                       npages: UInt64(pages), cpages: 0, faults: 0)
+        var done: Int32 = 0
+        let r = hmmb_dmirror_timed_loop(kernel.fd, numbers[0], &template, c, Int32(samples.count), out, &done)
+        issued = 1
+        replies[0] = MirrorReply(cpages: c[0].cpages, faults: c[0].faults, errno: r < 0 ? -r : 0)
+        if r >= 0 && done == 0 { issued = 0 }
+        return Int(done)
+    }
+
     /// The reply of call `index` of the last run (`index < issued`).
     public func reply(_ index: Int) -> MirrorReply { replies[index] }
 

@@ -25,12 +25,42 @@ struct InterruptTests {
 
     @Test func oneInterruptKeepsTheFinishedRepetitionsAsAPartialResult() throws {
         let box = Box()
-        let p = try Self.params("snapshot", ["size": "64K"])
-        let r = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 1, repetitions: 50, counters: .off),
+        let p = try Self.params("fault-read", ["size": "64K"])
+        let r = try Runner.run(FaultFlow(write: false), p, context: Self.context(),
+                               options: RunOptions(warmup: 1, repetitions: 50, counters: .off),
                                isInterrupted: { box.done >= 3 }, onRepetition: { box.done = $0 })
         #expect(r.samplesNs.count == 3)
         #expect(r.stats.n == 3)
         #expect(r.notes.contains(Runner.interruptionNote(finished: 3, of: 50)))
+        #expect(r.check.passed)
+    }
+
+    /// A flow that times its repetitions in its own loop (snapshot: a
+    /// RepetitionLoop) is asked about the flag before each one too.
+    @Test func aLoopedFlowStopsAtTheRepetitionTheInterruptCameBefore() throws {
+        let box = Box()
+        let p = try Self.params("snapshot", ["size": "64K"])
+        // Asked once by the engine before the loop, then before each
+        // repetition: the fifth question is the first "yes".
+        let r = try Runner.run(SnapshotFlow(), p, context: Self.context(), options: RunOptions(warmup: 0, repetitions: 50, counters: .off),
+                               isInterrupted: { box.done += 1; return box.done > 4 })
+        #expect(r.samplesNs.count == 3)
+        #expect(r.notes.contains(Runner.interruptionNote(finished: 3, of: 50)))
+        #expect(r.check.passed)
+    }
+
+    /// The engine hands a RepetitionLoop flow its repetitions a chunk at a
+    /// time (progress after each chunk), and keeps all of them.
+    @Test func aLoopedFlowRunsInChunks() throws {
+        final class Calls: @unchecked Sendable { var seen: [Int] = [] }
+        let calls = Calls()
+        let p = try Self.params("snapshot", ["size": "64K"])
+        let r = try Runner.run(SnapshotFlow(), p, context: Self.context(),
+                               options: RunOptions(warmup: 1, repetitions: Runner.loopChunk + 44, counters: .separate),
+                               isInterrupted: { false }, onRepetition: { calls.seen.append($0) })
+        #expect(calls.seen == [Runner.loopChunk, Runner.loopChunk + 44])
+        #expect(r.samplesNs.count == Runner.loopChunk + 44)
+        #expect(r.samplesNs.allSatisfy { $0 > 0 })
         #expect(r.check.passed)
     }
 

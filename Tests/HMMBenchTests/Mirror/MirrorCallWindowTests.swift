@@ -60,6 +60,21 @@ import Testing
         #expect(w.failure?.reply == MirrorReply(errno: ENOTTY))
     }
 
+    @Test func theCLoopTimesEveryRepetitionAndStopsAtAFailure() {
+        let m = pipeMirror()
+        defer { m.close() }
+        let samples = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 5)
+        defer { samples.deallocate() }
+        samples.initialize(repeating: 0)
+        let ok = m.callWindow([Self.succeeds])
+        #expect(ok.runLoop(address: 0, pages: 1, buffer: nil, into: samples, stop: { false }) == 5)
+        #expect(samples.allSatisfy { $0 > 0 })
+        #expect(ok.failure == nil)
+        let bad = m.callWindow([Self.notAnIoctlOfAPipe])
+        #expect(bad.runLoop(address: 0, pages: 1, buffer: nil, into: samples, stop: { false }) == 0)
+        #expect(bad.failure?.reply == MirrorReply(errno: ENOTTY))
+    }
+
     @Test func theSimulatorsWindowGivesTheRepliesOfPerform() throws {
         // The same two calls on two identical simulators: through a window
         // on one, one perform at a time on the other.
