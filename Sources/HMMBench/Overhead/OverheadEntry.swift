@@ -17,6 +17,11 @@ public struct OverheadEntry: Codable, Equatable, Sendable {
     public var ratioMean: Double?
     /// hmmbench CV / reference CV: how much noise the harness adds.
     public var ratioCV: Double?
+    /// hmmbench's interquartile range over its median / the reference's:
+    /// the spread of the middle half, which a few slow repetitions (that
+    /// decide a CV of a few hundred samples) do not move. Nil in files
+    /// written before 3 December 2026.
+    public var ratioIQR: Double?
     /// The flow's own check (pages where they should be) after timing.
     public var hmmbenchCheck: FlowCheck?
     /// Every sample, nanoseconds, in run order (blocks concatenated).
@@ -37,6 +42,7 @@ public struct OverheadEntry: Codable, Equatable, Sendable {
         ratioMedianCI = BootstrapInterval.ratioOfMedians(ref, hmmbenchSamplesNs, resamples: resamples, seed: seed)
         ratioMean = Self.ratio(hmmbench.mean, reference.mean)
         ratioCV = Self.ratio(hmmbench.cv, reference.cv)
+        ratioIQR = Self.iqrRatio(reference: ref, hmmbench: hmmbenchSamplesNs)
         self.hmmbenchCheck = hmmbenchCheck
     }
 
@@ -46,6 +52,33 @@ public struct OverheadEntry: Codable, Equatable, Sendable {
         guard reference > 0, reference.isFinite, hmmbench.isFinite else { return nil }
         return hmmbench / reference
     }
+
+    /// `ratioIQR`, from the samples (files without the field have them).
+    public var middleHalfRatio: Double? {
+        ratioIQR ?? Self.iqrRatio(reference: referenceSamplesNs.map { Double($0) }, hmmbench: hmmbenchSamplesNs)
+    }
+
+    static func iqrRatio(reference: [Double], hmmbench: [Double]) -> Double? {
+        ratio(relativeIQR(hmmbench), relativeIQR(reference))
+    }
+
+    /// (p75 - p25) / median, 0 for an empty sample.
+    static func relativeIQR(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        let m = Statistics.percentile(sorted: s, 50)
+        guard m > 0 else { return 0 }
+        return (Statistics.percentile(sorted: s, 75) - Statistics.percentile(sorted: s, 25)) / m
+    }
+
+    /// Repetitions slower than `factor` times their tool's median:
+    /// (reference, hmmbench).
+    public func slowRepetitions(factor: Double = OverheadEntry.slowFactor) -> (reference: Int, hmmbench: Int) {
+        (referenceSamplesNs.filter { Double($0) > factor * reference.median }.count,
+         hmmbenchSamplesNs.filter { $0 > factor * hmmbench.median }.count)
+    }
+
+    /// What `slowRepetitions` counts as slow.
+    public static let slowFactor = 1.25
 
     /// The target: the median ratio's interval inside
     /// 1.00 +- `tolerance` and hmmbench's CV at most `cvFactor` times the
@@ -67,6 +100,7 @@ public struct OverheadEntry: Codable, Equatable, Sendable {
         case ratioMedianCI = "ratio_median_ci"
         case ratioMean = "ratio_mean"
         case ratioCV = "ratio_cv"
+        case ratioIQR = "ratio_iqr"
         case hmmbenchCheck = "hmmbench_check"
         case referenceSamplesNs = "reference_samples_ns"
         case hmmbenchSamplesNs = "hmmbench_samples_ns"

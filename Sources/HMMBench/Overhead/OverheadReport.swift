@@ -178,6 +178,15 @@ public struct OverheadReport: Codable, Equatable, Sendable {
         lines.append("")
         lines.append("ratio = hmmbench / hmm-ref; 1.000 means no harness overhead")
         lines.append(contentsOf: TextLayout.wrap("95% CI: \(bootstrap)"))
+        // A cv ratio above the target's factor: say whether a few slow
+        // repetitions make it, or a wider middle half.
+        for e in entries {
+            guard let r = e.ratioCV, r > 1.5, let iqr = e.middleHalfRatio else { continue }
+            let slow = e.slowRepetitions()
+            lines.append(contentsOf: TextLayout.wrap("cv ratio \(Format.fixed(r, 2)) of \(e.op.rawValue): \(slow.hmmbench) of "
+                + "hmmbench's repetitions above \(Format.fixed(OverheadEntry.slowFactor, 2))x its median "
+                + "(hmm-ref: \(slow.reference)); middle half's spread ratio \(Format.fixed(iqr, 2))"))
+        }
         let missed = entries.filter { $0.meetsTarget() == false }.map(\.op.rawValue)
         if !entries.isEmpty {
             lines.append(contentsOf: TextLayout.wrap(missed.isEmpty

@@ -339,6 +339,26 @@ struct OverheadTests {
         }
     }
 
+    /// A cv ratio above 1.5 made by three slow repetitions, the middle
+    /// half as wide as hmm-ref's: the report says which it is.
+    @Test func aCVRatioFromAFewSlowRepetitionsIsSaidToBeThat() {
+        // Both tools: 100 samples evenly 99-101 us; hmmbench with three at 150.
+        let even = (0..<100).map { 99_000 + UInt64($0) * 20 }
+        let hb = even.map { Double($0) } + [150_000, 150_000, 150_000]
+        let e = OverheadEntry(op: .snapshot, referenceSamplesNs: even + [99_500, 100_500, 100_000], hmmbenchSamplesNs: hb)
+        #expect((e.ratioCV ?? 0) > 1.5)
+        #expect(abs((e.ratioIQR ?? 0) - 1) < 0.1)
+        #expect(e.slowRepetitions() == (reference: 0, hmmbench: 3))
+        var r = Self.sampleReport()
+        r.entries = [e]
+        let text = r.text()
+        #expect(text.contains("cv ratio \(Format.fixed(e.ratioCV ?? 0, 2)) of snapshot: 3 of hmmbench's repetitions above"))
+        #expect(text.contains("middle half's spread ratio 1.0"))
+        // Without the slow ones the CVs agree and nothing is said.
+        r.entries = [OverheadEntry(op: .snapshot, referenceSamplesNs: even, hmmbenchSamplesNs: even.map { Double($0) })]
+        #expect(!r.text().contains("middle half"))
+    }
+
     @Test func reportJSONRoundTripsWithDocumentedKeys() throws {
         let r = Self.sampleReport()
         let data = try JSONOutput.data(r)
@@ -349,7 +369,7 @@ struct OverheadTests {
         }
         #expect(object["backend"] as? String == "kernel")
         let entry = try #require((object["entries"] as? [[String: Any]])?.first)
-        for key in ["op", "reference", "hmmbench", "ratio_median", "ratio_median_ci", "ratio_mean", "ratio_cv"] {
+        for key in ["op", "reference", "hmmbench", "ratio_median", "ratio_median_ci", "ratio_mean", "ratio_cv", "ratio_iqr"] {
             #expect(entry[key] != nil, "missing entries[].\(key)")
         }
         #expect(try JSONDecoder().decode(OverheadReport.self, from: data) == r)
