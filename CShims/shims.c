@@ -194,11 +194,10 @@ int hmmb_dmirror_timed(int fd, const unsigned long *requests,
                        struct hmm_dmirror_cmd *cmds, int n,
                        uint64_t *ns, int *failed)
 {
-    struct timespec t0, t1;
     int r = 0;
 
     *failed = -1;
-    clock_gettime(CLOCK_MONOTONIC_RAW, &t0);
+    uint64_t t0 = hmmb_now_ns();
     for (int i = 0; i < n; i++) {
         if (HMMB_RETRY_EINTR(ioctl(fd, requests[i], &cmds[i])) < 0) {
             r = -errno;
@@ -206,8 +205,7 @@ int hmmb_dmirror_timed(int fd, const unsigned long *requests,
             break;
         }
     }
-    clock_gettime(CLOCK_MONOTONIC_RAW, &t1);
-    *ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+    *ns = hmmb_now_ns() - t0;
     return r;
 }
 
@@ -227,21 +225,20 @@ int hmmb_dmirror_timed_loop(int fd, unsigned long request,
                             struct hmm_dmirror_cmd *cmd, int reps,
                             uint64_t *ns, int *done)
 {
-    struct timespec t0, t1;
     int i;
 
     for (i = 0; i < reps; i++) {
         if (hmmb_interrupt_count > 0)
             break;
         *cmd = *tmpl;
-        clock_gettime(CLOCK_MONOTONIC_RAW, &t0);
+        uint64_t t0 = hmmb_now_ns();
         int r = HMMB_RETRY_EINTR(ioctl(fd, request, cmd));
-        clock_gettime(CLOCK_MONOTONIC_RAW, &t1);
+        uint64_t t1 = hmmb_now_ns();
         if (r < 0) {
             *done = i;
             return -errno;
         }
-        ns[i] = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+        ns[i] = t1 - t0;
     }
     *done = i;
     return i;

@@ -139,31 +139,18 @@ class MirrorFlowInstance {
     /// region, then `after` (a CPU step, say) if given; the first failure
     /// ends the window and is thrown once the clock has stopped.
     func timed(_ ops: [MirrorOperation], on d: DeviceMirror? = nil, then after: ((MappedRegion) -> Void)? = nil) throws -> UInt64 {
-        let r = try current()
         let dev = d ?? device
-        guard let after else {
-            return try run(window(dev, matching: { $0.lazy.map(\.operation).elementsEqual(ops) }, make: { ops.map { dev.request($0) } }), on: dev)
-        }
-        // Resolved before the clock: inside the window only the calls.
-        let requests = ops.map { dev.request($0) }
-        let address = r.address(page: 0), pages = r.pageCount, ptr = buffer.pointer
-        var failure: (MirrorOperation, MirrorReply)?
-        let ns = Clock.measure {
-            for request in requests {
-                let reply = dev.perform(request, address: address, pages: pages, buffer: ptr)
-                if !reply.succeeded { failure = (request.operation, reply); return }
-            }
-            after(r)
-        }.ns
-        if let (op, reply) = failure { try MirrorFlowSupport.expectSuccess(reply, op, device: dev) }
-        return ns
+        let w = window(dev, matching: { $0.lazy.map(\.operation).elementsEqual(ops) }, make: { ops.map { dev.request($0) } })
+        return try run(w, on: dev, then: after)
     }
 
-    /// Runs `window` over the whole current region with `buffer`; throws
-    /// the first failure's errno once the clock has stopped.
-    func run(_ window: MirrorCallWindow, on dev: DeviceMirror) throws -> UInt64 {
+    /// Runs `window` over the whole current region with `buffer`, then
+    /// `after` inside the same window if given; throws the first failure's
+    /// errno once the clock has stopped.
+    func run(_ window: MirrorCallWindow, on dev: DeviceMirror, then after: ((MappedRegion) -> Void)? = nil) throws -> UInt64 {
         let r = try current()
-        let ns = window.run(address: r.address(page: 0), pages: r.pageCount, buffer: buffer.pointer)
+        let step = after.map { a in { a(r) } }
+        let ns = window.run(address: r.address(page: 0), pages: r.pageCount, buffer: buffer.pointer, then: step)
         if let (i, reply) = window.failure {
             try MirrorFlowSupport.expectSuccess(reply, window.requests[i].operation, device: dev)
         }

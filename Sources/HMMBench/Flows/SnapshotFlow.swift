@@ -61,7 +61,7 @@ public struct SnapshotFlow: FlowDefinition {
             if let (_, reply) = w.failure { try MirrorFlowSupport.expectSuccess(reply, .snapshot, device: device) }
             return done
         }
-        lazy var snapshotWindow = window(device, matching: { _ in true }, make: { [device.request(.snapshot)] })
+        lazy var snapshotWindow = device.callWindow([device.request(.snapshot)])
         func check() throws -> FlowCheck {
             if let want = SnapshotFlow.expected(spec.kind, population) {
                 return MirrorFlowSupport.checkSnapshot(device, try current(), expect: "every page \(SnapshotByte.describe(want))") { $0 == want }

@@ -47,12 +47,13 @@ public final class MirrorCallWindow {
     }
 
     /// Makes every call over `pages` pages from `address` with `buffer` as
-    /// `ptr`, stopping at the first failure (see `failure`); returns the
-    /// window's nanoseconds.
-    public func run(address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> UInt64 {
+    /// `ptr`, stopping at the first failure (see `failure`), then `step`
+    /// (a CPU step inside the same window: the window is then Swift's);
+    /// returns the window's nanoseconds.
+    public func run(address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?, then step: (() -> Void)? = nil) -> UInt64 {
         let count = requests.count
-        guard let kernel, let c = commands.baseAddress, let nr = numbers.baseAddress else {
-            return runInSwift(address: address, pages: pages, buffer: buffer)
+        guard step == nil, let kernel, let c = commands.baseAddress, let nr = numbers.baseAddress else {
+            return runInSwift(address: address, pages: pages, buffer: buffer, then: step)
         }
         let ptr = UInt64(UInt(bitPattern: buffer))
         for i in 0..<count {
@@ -68,7 +69,7 @@ public final class MirrorCallWindow {
         return ns
     }
 
-    private func runInSwift(address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?) -> UInt64 {
+    private func runInSwift(address: UInt, pages: Int, buffer: UnsafeMutableRawPointer?, then step: (() -> Void)? = nil) -> UInt64 {
         issued = 0
         let device = self.device, requests = self.requests, replies = self.replies
         var made = 0
@@ -79,6 +80,7 @@ public final class MirrorCallWindow {
                 made += 1
                 if !reply.succeeded { return }
             }
+            step?()
         }.ns
         issued = made
         return ns
