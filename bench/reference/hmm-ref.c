@@ -150,6 +150,7 @@ static void usage(FILE *f)
 	      "               [--uapi 5.8|5.14|6.0|6.1|6.19] [--cpu C]\n"
 	      "               [--from N --to N --batch P] [--hold-device]   (move-pages)\n"
 	      "               [--between-code N] [--between-pages N]    (diagnostics)\n"
+	      "               [--before-pages N] [--ptr-mmap]           (diagnostics)\n"
 	      "\n"
 	      "The minimal C counterpart of hmmbench's flows. Each repetition\n"
 	      "prepares untimed, then times with CLOCK_MONOTONIC_RAW only:\n"
@@ -185,6 +186,11 @@ static void usage(FILE *f)
 	      "                calls slows the next one under TCG\n"
 	      "  --between-pages N  diagnostic: write N pages of a buffer before\n"
 	      "                every repetition (outside the window)\n"
+	      "  --before-pages N   diagnostic: write N pages of a buffer of their\n"
+	      "                own before the ptr buffer and region are made\n"
+	      "  --ptr-mmap    diagnostic: the ptr buffer from mmap(2) of exactly\n"
+	      "                BYTES (before 3 December) instead of posix_memalign\n"
+	      "                as hmmbench's; both move the kernel's layout\n"
 	      "  -h, --help    this text\n"
 	      "\n"
 	      "Exit codes: 0 ok, 2 bad usage, 3 no device or no permission,\n"
@@ -329,11 +335,13 @@ int main(int argc, char **argv)
 	long page = sysconf(_SC_PAGESIZE);
 	char path[64];
 	int fd = -1, op = -1, hold_device = 0;
-	unsigned long long between_code = 0, between_pages = 0;
+	unsigned long long between_code = 0, between_pages = 0, before_pages = 0;
+	int ptr_mmap = 0;
 	volatile char *pollute = NULL;
 	uint64_t npages, *samples;
 	void *buf, *kept = NULL;
 	unsigned char *snap = NULL;
+	int ae;
 	struct move mv = { 0 };
 
 	for (int i = 1; i < argc; i++) {
@@ -363,6 +371,10 @@ int main(int argc, char **argv)
 			between_code = parse_number(a, v, 100000, 0); i++;
 		} else if (!strcmp(a, "--between-pages")) {
 			between_pages = parse_number(a, v, 100000, 0); i++;
+		} else if (!strcmp(a, "--before-pages")) {
+			before_pages = parse_number(a, v, 1000000, 0); i++;
+		} else if (!strcmp(a, "--ptr-mmap")) {
+			ptr_mmap = 1;
 		} else if (!strcmp(a, "--hold-device")) {
 			hold_device = 1;
 		} else if (!strcmp(a, "--uapi")) {
@@ -443,18 +455,41 @@ int main(int argc, char **argv)
 	samples = calloc(reps, sizeof(*samples));
 	if (!samples)
 		die_errno(EXIT_SYSTEM, ENOMEM, "%s", "sample array");
-	/* The driver copies the range to or from ptr: fault the buffer in once. */
-	buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED)
-		die_errno(EXIT_SYSTEM, errno, "mmap of %s", "the ptr buffer");
+	/*
+	 * The driver copies the range to or from ptr: fault the buffer in once.
+	 * Allocated as hmmbench allocates its buffers (posix_memalign, page
+	 * aligned, zero-filled), so both tools give the kernel the same layout:
+	 * under TCG where the buffer lies moves the snapshot call by 1-1.5%
+	 * (bench/README.md, "Where the buffers lie").
+	 */
+	if (before_pages) {
+		char *b = mmap(NULL, before_pages * (uint64_t)page, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (b == MAP_FAILED)
+			die_errno(EXIT_SYSTEM, errno, "mmap of %s", "the --before-pages buffer");
+		memset(b, 1, before_pages * (uint64_t)page);
+	}
+	if (ptr_mmap) {
+		buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (buf == MAP_FAILED)
+			die_errno(EXIT_SYSTEM, errno, "mmap of %s", "the ptr buffer");
+	} else {
+		ae = posix_memalign(&buf, (size_t)page, size);
+		if (ae)
+			die_errno(EXIT_SYSTEM, ae, "%s", "the ptr buffer");
+	}
 	memset(buf, op == OP_WRITE ? 0x6D : 0, size);
 
 	/* Regions kept across repetitions, and their arrays, built untimed. */
 	if (op == OP_SNAPSHOT) {
 		kept = fresh_region(size);
-		snap = calloc(npages, 1);
-		if (!snap)
-			die_errno(EXIT_SYSTEM, ENOMEM, "%s", "snapshot buffer");
+		void *p;
+
+		ae = posix_memalign(&p, (size_t)page, npages);
+		if (ae)
+			die_errno(EXIT_SYSTEM, ae, "%s", "snapshot buffer");
+		snap = memset(p, 0, npages);
 	} else if (op == OP_MOVE_PAGES) {
 		kept = fresh_region(size);
 		mv.npages = npages;
