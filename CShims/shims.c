@@ -243,3 +243,26 @@ int hmmb_dmirror_timed_loop(int fd, unsigned long request,
     *done = i;
     return i;
 }
+
+long hmmb_write_nosigpipe(int fd, const void *buf, unsigned long count)
+{
+    sigset_t pipe_set, old, pending;
+    const struct timespec zero = { 0, 0 };
+    int was_pending, e;
+    ssize_t r;
+
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigpending(&pending);
+    was_pending = sigismember(&pending, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    r = write(fd, buf, count);
+    e = errno;
+    if (r < 0 && e == EPIPE && !was_pending) {
+        while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = e;
+    return (long)r;
+}

@@ -18,5 +18,9 @@ void hmmb_reset_interrupt(void);
 int hmmb_set_pending_file(const char *path);
 /* The write finished (renamed or removed): nothing to clean up. */
 void hmmb_clear_pending_file(void);
+/* write(2) to a pipe whose reader may be gone: EPIPE comes back as -1 with
+ * errno EPIPE instead of a SIGPIPE that would end the process (the signal
+ * is blocked around the call and a SIGPIPE it raised is consumed). */
+long hmmb_write_nosigpipe(int fd, const void *buf, unsigned long count);
 
 #endif

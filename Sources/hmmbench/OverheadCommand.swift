@@ -14,7 +14,8 @@ struct OverheadCommand: ParsableCommand {
         fault-read, fault-write, snapshot, migrate-to-dev, migrate-to-sys, migrate-roundtrip, \
         exclusive, numa-move-pages; mapping=anon) and through hmm-ref \
         (bench/reference/hmm-ref.c): both pinned to one CPU, interleaved in short blocks \
-        with alternating order and the same warm-up per block. Reports the ratio of medians \
+        with alternating order and the same warm-up per block; hmm-ref runs all of an op's \
+        blocks in one process (hmm-ref --serve), as hmmbench runs in its one process. Reports the ratio of medians \
         hmmbench / hmm-ref (1.000 = no overhead) with a seeded bootstrap 95% interval, and \
         the ratio of CVs.
 
@@ -70,6 +71,12 @@ struct OverheadCommand: ParsableCommand {
             + "(diagnostics: paired reads them right before every timed window).", valueName: "MODE"))
     var counters: String = CounterMode.separate.rawValue
 
+    @Option(name: .customLong("reference-process"), help: ArgumentHelp(
+        "Where hmm-ref's blocks run: op (default: one process per op, started with --serve, as hmmbench's blocks "
+            + "run in its one process) or block (a new process per block, which pays its start in its first calls).",
+        valueName: "op|block"))
+    var referenceProcess: String = ReferenceProcess.perOp.rawValue
+
     @Flag(name: .long, help: ArgumentHelp("Diagnostic: pin neither tool.", visibility: .hidden))
     var unpinned = false
 
@@ -108,6 +115,7 @@ struct OverheadCommand: ParsableCommand {
         var config = OverheadConfig(size: try PageSize.parse(size), repetitions: reps, warmup: warmup, block: block,
                                     device: device, cpu: cpu, ops: chosen, seed: seed)
         config.counters = try CounterMode.parse(counters)
+        config.referenceProcess = try ReferenceProcess.parse(referenceProcess)
         config.pin = !unpinned
         try config.validate()
         for (name, value) in [("--fail-above", failAbove), ("--recheck-above", recheckAbove)] {

@@ -151,6 +151,7 @@ static void usage(FILE *f)
 	      "               [--from N --to N --batch P] [--hold-device]   (move-pages)\n"
 	      "               [--between-code N] [--between-pages N]    (diagnostics)\n"
 	      "               [--before-pages N] [--ptr-mmap]           (diagnostics)\n"
+	      "               [--serve]\n"
 	      "\n"
 	      "The minimal C counterpart of hmmbench's flows. Each repetition\n"
 	      "prepares untimed, then times with CLOCK_MONOTONIC_RAW only:\n"
@@ -186,6 +187,9 @@ static void usage(FILE *f)
 	      "                calls slows the next one under TCG\n"
 	      "  --between-pages N  diagnostic: write N pages of a buffer before\n"
 	      "                every repetition (outside the window)\n"
+	      "  --serve       a block per line of stdin (its repetition count, for\n"
+	      "                --reps), each block's JSON line on stdout, until end\n"
+	      "                of input: hmmbench overhead runs an op's blocks so\n"
 	      "  --before-pages N   diagnostic: write N pages of a buffer of their\n"
 	      "                own before the ptr buffer and region are made\n"
 	      "  --ptr-mmap    diagnostic: the ptr buffer from mmap(2) of exactly\n"
@@ -325,113 +329,42 @@ static void check_statuses(const struct move *m, int node, const char *what)
 		}
 }
 
-int main(int argc, char **argv)
+/* What a run does: the checked options (one block, or one per line with --serve). */
+struct job {
+	int op, hold_device, ptr_mmap;
+	const char *op_name;
+	const struct uapi *uapi;
+	unsigned long long size, warmup, device, from, to, batch;
+	unsigned long long between_code, between_pages, before_pages;
+	long long cpu;
+	long page;
+	uint64_t npages;
+};
+
+/*
+ * One block: open the device, make the buffers and regions, warm up, time
+ * `reps` repetitions, print the JSON line, free it all. Returns the exit
+ * code for a device that cannot be opened; dies on any other failure.
+ */
+static int run_block(const struct job *j, unsigned long long reps)
 {
-	const char *op_name = NULL, *uapi_name = "6.1";
-	const struct uapi *uapi = NULL;
-	unsigned long long size = 2ULL << 20, reps = 20, warmup = 3, device = 0;
-	unsigned long long from = 0, to = 1, batch = 512;
-	long long cpu = -1;
-	long page = sysconf(_SC_PAGESIZE);
+	const int op = j->op, hold_device = j->hold_device, ptr_mmap = j->ptr_mmap;
+	const char *op_name = j->op_name;
+	const struct uapi *uapi = j->uapi;
+	const unsigned long long size = j->size, warmup = j->warmup, device = j->device;
+	const unsigned long long from = j->from, to = j->to, batch = j->batch;
+	const unsigned long long between_code = j->between_code, between_pages = j->between_pages;
+	const unsigned long long before_pages = j->before_pages;
+	const long long cpu = j->cpu;
+	const long page = j->page;
+	const uint64_t npages = j->npages;
 	char path[64];
-	int fd = -1, op = -1, hold_device = 0;
-	unsigned long long between_code = 0, between_pages = 0, before_pages = 0;
-	int ptr_mmap = 0;
+	int fd = -1, ae;
 	volatile char *pollute = NULL;
-	uint64_t npages, *samples;
-	void *buf, *kept = NULL;
+	uint64_t *samples;
+	void *buf, *kept = NULL, *before = NULL;
 	unsigned char *snap = NULL;
-	int ae;
 	struct move mv = { 0 };
-
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(a, "--size")) {
-			size = parse_number(a, v, 1ULL << 46, 1); i++;
-		} else if (!strcmp(a, "--reps")) {
-			reps = parse_number(a, v, 100000, 0); i++;
-		} else if (!strcmp(a, "--warmup")) {
-			warmup = parse_number(a, v, 10000, 0); i++;
-		} else if (!strcmp(a, "--device")) {
-			device = parse_number(a, v, 3, 0); i++;
-		} else if (!strcmp(a, "--cpu")) {
-			cpu = (long long)parse_number(a, v, CPU_SETSIZE - 1, 0); i++;
-		} else if (!strcmp(a, "--from")) {
-			from = parse_number(a, v, 1023, 0); i++;
-		} else if (!strcmp(a, "--to")) {
-			to = parse_number(a, v, 1023, 0); i++;
-		} else if (!strcmp(a, "--batch")) {
-			batch = parse_number(a, v, 1048576, 0); i++;
-		} else if (!strcmp(a, "--between-code")) {
-			between_code = parse_number(a, v, 100000, 0); i++;
-		} else if (!strcmp(a, "--between-pages")) {
-			between_pages = parse_number(a, v, 100000, 0); i++;
-		} else if (!strcmp(a, "--before-pages")) {
-			before_pages = parse_number(a, v, 1000000, 0); i++;
-		} else if (!strcmp(a, "--ptr-mmap")) {
-			ptr_mmap = 1;
-		} else if (!strcmp(a, "--hold-device")) {
-			hold_device = 1;
-		} else if (!strcmp(a, "--uapi")) {
-			if (!v)
-				die(EXIT_USAGE, "%s needs a value", a);
-			uapi_name = v; i++;
-		} else if (a[0] == '-') {
-			usage(stderr);
-			die(EXIT_USAGE, "unknown option %s", a);
-		} else if (!op_name) {
-			op_name = a;
-		} else {
-			die(EXIT_USAGE, "unexpected argument %s", a);
-		}
-	}
-	if (!op_name) {
-		usage(stderr);
-		die(EXIT_USAGE, "%s", "missing operation (read, write, snapshot, migrate-to-dev, "
-		    "migrate-to-sys, roundtrip, exclusive, move-pages)");
-	}
-	for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
-		if (!strcmp(op_names[i], op_name))
-			op = (int)i;
-	if (op < 0)
-		die(EXIT_USAGE, "unknown operation '%s' (read, write, snapshot, migrate-to-dev, "
-		    "migrate-to-sys, roundtrip, exclusive, move-pages)", op_name);
-	for (size_t i = 0; i < sizeof(uapis) / sizeof(uapis[0]); i++)
-		if (!strcmp(uapis[i].name, uapi_name))
-			uapi = &uapis[i];
-	if (!uapi)
-		die(EXIT_USAGE, "unknown --uapi '%s' (5.8, 5.14, 6.0, 6.1 or 6.19)", uapi_name);
-	if ((op == OP_TO_SYS || op == OP_ROUNDTRIP) && !uapi->to_sys)
-		die(EXIT_USAGE, "uapi %s has no MIGRATE_TO_SYS: needs 6.0 or later", uapi_name);
-	if (op == OP_EXCLUSIVE && !uapi->exclusive)
-		die(EXIT_USAGE, "uapi %s has no EXCLUSIVE: needs 5.14 or later", uapi_name);
-	if (op == OP_MOVE_PAGES && (from == to || batch == 0))
-		die(EXIT_USAGE, "%s", "move-pages needs --from and --to to differ and --batch of at least 1");
-	if (page <= 0)
-		die(EXIT_SYSTEM, "%s", "sysconf(_SC_PAGESIZE) failed");
-	if (size == 0 || size % (unsigned long long)page)
-		die(EXIT_USAGE, "--size must be a non-zero multiple of the page size (%s)",
-		    page == 4096 ? "4096" : "sysconf(_SC_PAGESIZE)");
-	if (reps == 0)
-		die(EXIT_USAGE, "%s", "--reps must be at least 1");
-	npages = size / (unsigned long long)page;
-
-	if (cpu >= 0) {
-		cpu_set_t set;
-		char text[24];
-
-		CPU_ZERO(&set);
-		CPU_SET((int)cpu, &set);
-		snprintf(text, sizeof(text), "%lld", cpu);
-		/* EINVAL: not a CPU this process may run on. */
-		if (sched_setaffinity(0, sizeof(set), &set))
-			die_errno(errno == EINVAL ? EXIT_USAGE : EXIT_SYSTEM, errno, "sched_setaffinity to --cpu %s", text);
-	}
 
 	if (op != OP_MOVE_PAGES || hold_device) {
 		snprintf(path, sizeof(path), "/dev/hmm_dmirror%llu", device);
@@ -463,12 +396,11 @@ int main(int argc, char **argv)
 	 * (bench/README.md, "Where the buffers lie").
 	 */
 	if (before_pages) {
-		char *b = mmap(NULL, before_pages * (uint64_t)page, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (b == MAP_FAILED)
+		before = mmap(NULL, before_pages * (uint64_t)page, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (before == MAP_FAILED)
 			die_errno(EXIT_SYSTEM, errno, "mmap of %s", "the --before-pages buffer");
-		memset(b, 1, before_pages * (uint64_t)page);
+		memset(before, 1, before_pages * (uint64_t)page);
 	}
 	if (ptr_mmap) {
 		buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -611,5 +543,157 @@ int main(int argc, char **argv)
 	if (fflush(stdout) || ferror(stdout))
 		die_errno(EXIT_SYSTEM, errno, "%s", "writing stdout");
 	free(samples);
+	if (ptr_mmap)
+		munmap(buf, size);
+	else
+		free(buf);
+	if (kept)
+		munmap(kept, size);
+	free(snap);
+	free(mv.pages);
+	free(mv.to_nodes);
+	free(mv.from_nodes);
+	free(mv.status);
+	free((void *)pollute);
+	if (before)
+		munmap(before, before_pages * (uint64_t)page);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op_name = NULL, *uapi_name = "6.1";
+	const struct uapi *uapi = NULL;
+	unsigned long long size = 2ULL << 20, reps = 20, warmup = 3, device = 0;
+	unsigned long long from = 0, to = 1, batch = 512;
+	long long cpu = -1;
+	long page = sysconf(_SC_PAGESIZE);
+	int op = -1, hold_device = 0, serve = 0;
+	unsigned long long between_code = 0, between_pages = 0, before_pages = 0;
+	int ptr_mmap = 0;
+	uint64_t npages;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--size")) {
+			size = parse_number(a, v, 1ULL << 46, 1); i++;
+		} else if (!strcmp(a, "--reps")) {
+			reps = parse_number(a, v, 100000, 0); i++;
+		} else if (!strcmp(a, "--warmup")) {
+			warmup = parse_number(a, v, 10000, 0); i++;
+		} else if (!strcmp(a, "--device")) {
+			device = parse_number(a, v, 3, 0); i++;
+		} else if (!strcmp(a, "--cpu")) {
+			cpu = (long long)parse_number(a, v, CPU_SETSIZE - 1, 0); i++;
+		} else if (!strcmp(a, "--from")) {
+			from = parse_number(a, v, 1023, 0); i++;
+		} else if (!strcmp(a, "--to")) {
+			to = parse_number(a, v, 1023, 0); i++;
+		} else if (!strcmp(a, "--batch")) {
+			batch = parse_number(a, v, 1048576, 0); i++;
+		} else if (!strcmp(a, "--between-code")) {
+			between_code = parse_number(a, v, 100000, 0); i++;
+		} else if (!strcmp(a, "--between-pages")) {
+			between_pages = parse_number(a, v, 100000, 0); i++;
+		} else if (!strcmp(a, "--before-pages")) {
+			before_pages = parse_number(a, v, 1000000, 0); i++;
+		} else if (!strcmp(a, "--serve")) {
+			serve = 1;
+		} else if (!strcmp(a, "--ptr-mmap")) {
+			ptr_mmap = 1;
+		} else if (!strcmp(a, "--hold-device")) {
+			hold_device = 1;
+		} else if (!strcmp(a, "--uapi")) {
+			if (!v)
+				die(EXIT_USAGE, "%s needs a value", a);
+			uapi_name = v; i++;
+		} else if (a[0] == '-') {
+			usage(stderr);
+			die(EXIT_USAGE, "unknown option %s", a);
+		} else if (!op_name) {
+			op_name = a;
+		} else {
+			die(EXIT_USAGE, "unexpected argument %s", a);
+		}
+	}
+	if (!op_name) {
+		usage(stderr);
+		die(EXIT_USAGE, "%s", "missing operation (read, write, snapshot, migrate-to-dev, "
+		    "migrate-to-sys, roundtrip, exclusive, move-pages)");
+	}
+	for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
+		if (!strcmp(op_names[i], op_name))
+			op = (int)i;
+	if (op < 0)
+		die(EXIT_USAGE, "unknown operation '%s' (read, write, snapshot, migrate-to-dev, "
+		    "migrate-to-sys, roundtrip, exclusive, move-pages)", op_name);
+	for (size_t i = 0; i < sizeof(uapis) / sizeof(uapis[0]); i++)
+		if (!strcmp(uapis[i].name, uapi_name))
+			uapi = &uapis[i];
+	if (!uapi)
+		die(EXIT_USAGE, "unknown --uapi '%s' (5.8, 5.14, 6.0, 6.1 or 6.19)", uapi_name);
+	if ((op == OP_TO_SYS || op == OP_ROUNDTRIP) && !uapi->to_sys)
+		die(EXIT_USAGE, "uapi %s has no MIGRATE_TO_SYS: needs 6.0 or later", uapi_name);
+	if (op == OP_EXCLUSIVE && !uapi->exclusive)
+		die(EXIT_USAGE, "uapi %s has no EXCLUSIVE: needs 5.14 or later", uapi_name);
+	if (op == OP_MOVE_PAGES && (from == to || batch == 0))
+		die(EXIT_USAGE, "%s", "move-pages needs --from and --to to differ and --batch of at least 1");
+	if (page <= 0)
+		die(EXIT_SYSTEM, "%s", "sysconf(_SC_PAGESIZE) failed");
+	if (size == 0 || size % (unsigned long long)page)
+		die(EXIT_USAGE, "--size must be a non-zero multiple of the page size (%s)",
+		    page == 4096 ? "4096" : "sysconf(_SC_PAGESIZE)");
+	if (reps == 0)
+		die(EXIT_USAGE, "%s", "--reps must be at least 1");
+	npages = size / (unsigned long long)page;
+
+	if (cpu >= 0) {
+		cpu_set_t set;
+		char text[24];
+
+		CPU_ZERO(&set);
+		CPU_SET((int)cpu, &set);
+		snprintf(text, sizeof(text), "%lld", cpu);
+		/* EINVAL: not a CPU this process may run on. */
+		if (sched_setaffinity(0, sizeof(set), &set))
+			die_errno(errno == EINVAL ? EXIT_USAGE : EXIT_SYSTEM, errno, "sched_setaffinity to --cpu %s", text);
+	}
+
+	{
+		struct job j = {
+			.op = op, .hold_device = hold_device, .ptr_mmap = ptr_mmap,
+			.op_name = op_name, .uapi = uapi, .size = size, .warmup = warmup,
+			.device = device, .from = from, .to = to, .batch = batch,
+			.between_code = between_code, .between_pages = between_pages,
+			.before_pages = before_pages, .cpu = cpu, .page = page, .npages = npages,
+		};
+		char line[64];
+
+		if (!serve)
+			return run_block(&j, reps);
+		/*
+		 * --serve: one block per line of stdin (its repetition count), its
+		 * JSON line on stdout, until end of input. Every block opens,
+		 * allocates and maps afresh, as hmmbench's blocks do; only the
+		 * process is kept.
+		 */
+		while (fgets(line, sizeof(line), stdin)) {
+			unsigned long long n;
+			int rc;
+
+			line[strcspn(line, "\n")] = 0;
+			n = parse_number("--serve's block line", line, 100000, 0);
+			if (n == 0)
+				die(EXIT_USAGE, "%s", "a block needs at least 1 repetition");
+			rc = run_block(&j, n);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
 }

@@ -69,9 +69,14 @@ public enum OverheadComparison {
             let params = try catalog.parameters(flow: op.flow, values: op.flowValues(size: config.size, memory: config.memory))
             var check: FlowCheck?
             let measured: (reference: [UInt64], hmmbench: [Double], turns: [PairedMeasurement.Turn])
+            // hmm-ref's blocks in one process for the op, as hmmbench's
+            // are in its one process (or, diagnostic, a process each).
+            let session = config.referenceProcess == .perOp ? try reference.serve(op, config, uapi: uapi, cpu: pinned) : nil
+            defer { session?.cancel() }
             do {
                 measured = try PairedMeasurement.run(blocks: config.blockSizes, reference: { n in
-                    try reference.run(op, config, reps: n, uapi: uapi, cpu: pinned).samplesNs
+                    if let session { return try session.block(reps: n).samplesNs }
+                    return try reference.run(op, config, reps: n, uapi: uapi, cpu: pinned).samplesNs
                 }, hmmbench: { n in
                     // The same warm-up as hmm-ref's, every block.
                     let options = RunOptions(warmup: config.warmup, repetitions: n, cpu: pinned, counters: config.counters)
@@ -82,6 +87,7 @@ public enum OverheadComparison {
                 }, progress: { block, tool in
                     progress("overhead: \(label) block \(block + 1)/\(config.blockSizes.count): \(tool.rawValue)")
                 })
+                try session?.finish()
             } catch let skip as FlowSkip {
                 return .skipped(OverheadSkip(op: op, reason: skip.reason))
             } catch let failure as FlowFailure {

@@ -22,6 +22,10 @@ public struct OverheadConfig: Equatable, Sendable {
     public var counters = CounterMode.separate
     /// Diagnostic: both tools left unpinned.
     public var pin = true
+    /// How hmm-ref's blocks run: all of an op's in one process (the
+    /// default, as hmmbench's) or a new process per block (as before 3
+    /// December, a diagnostic).
+    public var referenceProcess = ReferenceProcess.perOp
     /// Bootstrap resamples and seed of the ratio's interval.
     public var resamples: Int
     public var seed: UInt64
@@ -63,5 +67,21 @@ public struct OverheadConfig: Equatable, Sendable {
                                       hint: "give --device 0 or --device 2")
         }
         guard !ops.isEmpty else { throw HMMBenchError.usage("no operation to compare") }
+    }
+}
+
+/// Where hmm-ref's blocks run (`overhead --reference-process`).
+public enum ReferenceProcess: String, CaseIterable, Sendable, Codable {
+    /// One process per op, started with --serve, a block per line.
+    case perOp = "op"
+    /// A new process for every block.
+    case perBlock = "block"
+
+    /// Parses the option's value; a usage error names the choices.
+    public static func parse(_ text: String) throws -> ReferenceProcess {
+        guard let p = ReferenceProcess(rawValue: text) else {
+            throw HMMBenchError.usage("--reference-process \(text) is not op or block")
+        }
+        return p
     }
 }

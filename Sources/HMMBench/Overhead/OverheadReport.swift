@@ -28,6 +28,9 @@ public struct OverheadReport: Codable, Equatable, Sendable {
     public var deviceMemory: DeviceMemoryKind
     /// The reference program that ran.
     public var referenceProgram: String
+    /// Where its blocks ran: one process per op, or a process per block
+    /// (files without the field: a process per block).
+    public var referenceProcess: ReferenceProcess
     public var hmmbenchVersion: String
     public var startedAt: String
     public var entries: [OverheadEntry]
@@ -57,6 +60,7 @@ public struct OverheadReport: Codable, Equatable, Sendable {
         device = config.device
         deviceMemory = config.memory
         self.referenceProgram = referenceProgram
+        referenceProcess = config.referenceProcess
         hmmbenchVersion = HMMBenchVersion.string
         self.startedAt = startedAt
         self.entries = entries
@@ -71,6 +75,7 @@ public struct OverheadReport: Codable, Equatable, Sendable {
         case virtualization, size, reps, warmup, block, cpu, bootstrap, device
         case deviceMemory = "device_memory"
         case referenceProgram = "reference_program"
+        case referenceProcess = "reference_process"
         case hmmbenchVersion = "hmmbench_version"
         case startedAt = "started_at"
         case entries
@@ -99,6 +104,7 @@ public struct OverheadReport: Codable, Equatable, Sendable {
         device = try c.decode(Int.self, forKey: .device)
         deviceMemory = try c.decode(DeviceMemoryKind.self, forKey: .deviceMemory)
         referenceProgram = try c.decode(String.self, forKey: .referenceProgram)
+        referenceProcess = try c.decodeIfPresent(ReferenceProcess.self, forKey: .referenceProcess) ?? .perBlock
         hmmbenchVersion = try c.decode(String.self, forKey: .hmmbenchVersion)
         startedAt = try c.decode(String.self, forKey: .startedAt)
         entries = try c.decode([OverheadEntry].self, forKey: .entries)
@@ -143,8 +149,10 @@ public struct OverheadReport: Codable, Equatable, Sendable {
         lines.append("kernel \(kernelRelease), uapi \(uapi), \(virtualization), /dev/hmm_dmirror\(device) (\(deviceMemory.rawValue))")
         lines.append("\(PageSize.format(bytes: size)) anon private, \(reps) reps each, CLOCK_MONOTONIC_RAW")
         let placement = cpu.cpu >= 0 ? "both on CPU \(cpu.cpu) (\(cpu.reason))" : "neither pinned (diagnostic)"
+        let process = referenceProcess == .perOp ? "one hmm-ref process per op" : "a new hmm-ref process per block"
         lines.append(contentsOf: TextLayout.wrap("\(placement); interleaved in blocks of \(block), "
-                                                 + "order alternating, \(warmup) warm-up reps per block for both"))
+                                                 + "order alternating, \(warmup) warm-up reps per block for both; "
+                                                 + process))
         if SystemFacts.isSoftwareEmulated(virtualization) {
             lines.append("tcg: software emulation; the ratio is evidence, the times are not")
         }

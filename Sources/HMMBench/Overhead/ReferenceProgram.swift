@@ -69,7 +69,28 @@ public struct ReferenceProgram: Equatable, Sendable {
     /// says (2 usage, 3 environment, 4 kernel call), carrying the program's
     /// own message.
     public func run(_ op: OverheadOp, _ config: OverheadConfig, reps: Int? = nil, uapi: String, cpu: Int? = nil) throws -> ReferenceOutput {
-        let (status, signaled, stdout, stderr) = try Self.spawn(path, arguments(op, config, reps: reps, uapi: uapi, cpu: cpu))
+        let r = try Self.spawn(path, arguments(op, config, reps: reps, uapi: uapi, cpu: cpu))
+        if let failure = failure(op, status: r.status, signaled: r.signaled, stderr: r.stderr) { throw failure }
+        return try ReferenceOutput.parse(r.stdout, op: op, config: config, reps: reps, uapi: uapi, cpu: cpu)
+    }
+
+    /// Starts the program once for `op` with `--serve`: every block is
+    /// then a line to it and a JSON line back, in that one process.
+    public func serve(_ op: OverheadOp, _ config: OverheadConfig, uapi: String, cpu: Int? = nil) throws -> ReferenceSession {
+        let child: Subprocess.Child
+        do {
+            child = try Subprocess.spawn(path, arguments(op, config, uapi: uapi, cpu: cpu) + ["--serve"], input: true)
+        } catch let e as HMMBenchError where e.kind == .environment {
+            throw Self.cannotStart(path, e)
+        }
+        return ReferenceSession(program: self, op: op, config: config, uapi: uapi, cpu: cpu, child: child)
+    }
+
+    /// The error a run that ended with `status` (or was killed by the
+    /// signal `status` when `signaled`) stands for; nil for exit 0. The
+    /// exit code says the kind (2 usage, 3 environment, 4 kernel call),
+    /// the program's own stderr the message and hint.
+    func failure(_ op: OverheadOp, status: Int32, signaled: Bool, stderr: String) -> HMMBenchError? {
         let message = stderr.split(separator: "\n").map { line -> String in
             var l = String(line)
             if l.hasPrefix("hmm-ref: error: ") { l.removeFirst("hmm-ref: error: ".count) }
@@ -78,17 +99,15 @@ public struct ReferenceProgram: Equatable, Sendable {
         let errorLine = message.first { !$0.hasPrefix("hmm-ref: hint: ") } ?? "no message"
         let hintLine = message.first { $0.hasPrefix("hmm-ref: hint: ") }.map { String($0.dropFirst("hmm-ref: hint: ".count)) }
         if signaled {
-            if status == SIGINT || status == SIGTERM { throw HMMBenchError(.interrupted, "interrupted") }
-            throw HMMBenchError(.system, "\(path) \(op.rawValue) was killed by signal \(status)")
+            if status == SIGINT || status == SIGTERM { return HMMBenchError(.interrupted, "interrupted") }
+            return HMMBenchError(.system, "\(path) \(op.rawValue) was killed by signal \(status)")
         }
-        if status != 0 {
-            let kind: HMMBenchError.Kind = status == 2 ? .usage : status == 3 ? .environment : .system
-            let errno = message.lazy.compactMap { Self.errnoCode(in: $0) }.first
-            throw HMMBenchError(kind, "hmm-ref \(op.rawValue) failed (exit \(status)): \(errorLine)",
-                                hint: hintLine ?? (kind == .environment ? "bench/vm/run boots a kernel with test_hmm" : nil),
-                                errno: errno)
-        }
-        return try ReferenceOutput.parse(stdout, op: op, config: config, reps: reps, uapi: uapi, cpu: cpu)
+        guard status != 0 else { return nil }
+        let kind: HMMBenchError.Kind = status == 2 ? .usage : status == 3 ? .environment : .system
+        let errno = message.lazy.compactMap { Self.errnoCode(in: $0) }.first
+        return HMMBenchError(kind, "hmm-ref \(op.rawValue) failed (exit \(status)): \(errorLine)",
+                             hint: hintLine ?? (kind == .environment ? "bench/vm/run boots a kernel with test_hmm" : nil),
+                             errno: errno)
     }
 
     /// The errno a message names ("...: ENOENT (No such file...)").
@@ -101,14 +120,17 @@ public struct ReferenceProgram: Equatable, Sendable {
 
     /// Runs `path` with `args` (see `Subprocess`), naming the reference
     /// program when it cannot start.
-    static func spawn(_ path: String, _ args: [String]) throws -> (status: Int32, signaled: Bool, stdout: Data, stderr: String) {
+    static func spawn(_ path: String, _ args: [String]) throws -> Subprocess.Result {
         do {
-            let r = try Subprocess.run(path, args)
-            return (r.status, r.signaled, r.stdout, r.stderr)
+            return try Subprocess.run(path, args)
         } catch let e as HMMBenchError where e.kind == .environment {
-            throw HMMBenchError(.environment, "cannot start reference program \(path): \(Errno.describe(e.errno ?? 0))",
-                                hint: "check that it is an x86-64 binary built from bench/reference/hmm-ref.c", errno: e.errno)
+            throw cannotStart(path, e)
         }
+    }
+
+    static func cannotStart(_ path: String, _ e: HMMBenchError) -> HMMBenchError {
+        HMMBenchError(.environment, "cannot start reference program \(path): \(Errno.describe(e.errno ?? 0))",
+                      hint: "check that it is an x86-64 binary built from bench/reference/hmm-ref.c", errno: e.errno)
     }
 }
 

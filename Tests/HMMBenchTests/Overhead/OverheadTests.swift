@@ -213,10 +213,10 @@ struct OverheadTests {
             echo '{"tool":"hmm-ref","op":"read","size":2097152,"device":0,"warmup":1,"samples_ns":[1,2,3]}'
             """)
         defer { unlink(chatty) }
-        let (status, signaled, stdout, stderr) = try ReferenceProgram.spawn(chatty, [])
-        #expect(status == 0 && !signaled)
-        #expect(stderr.count == 262_144)
-        #expect(try ReferenceOutput.parse(stdout, op: .read, config: Self.config).samplesNs == [1, 2, 3])
+        let r = try ReferenceProgram.spawn(chatty, [])
+        #expect(r.status == 0 && !r.signaled)
+        #expect(r.stderr.count == 262_144)
+        #expect(try ReferenceOutput.parse(r.stdout, op: .read, config: Self.config).samplesNs == [1, 2, 3])
 
         let killed = try Self.script("kill -9 $$")
         defer { unlink(killed) }
