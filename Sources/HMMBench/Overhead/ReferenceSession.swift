@@ -3,8 +3,9 @@ import Foundation
 /// hmm-ref started once for an op (`--serve`): each block is a line with
 /// its repetition count on the program's stdin and one JSON line back, so
 /// the reference's blocks run in one long-lived process, as hmmbench's
-/// do. (A new process per block pays its start in its first calls: 1-3%
-/// of a 90 us snapshot call under TCG, bench/README.md.)
+/// do. (A new process per block put 6.12's snapshot and move-pages rows
+/// about 1% away from where one process per op has them under TCG:
+/// bench/README.md, "One process per op for hmm-ref".)
 public final class ReferenceSession {
     public let program: ReferenceProgram
     let op: OverheadOp
