@@ -41,11 +41,13 @@ test: deps shellcheck
 	bench/vm/tests/run-all
 
 # Every shell script under bench/ (found by its #! line, plus the sourced
-# lib.sh), following what they source. bench/vm/README says shellcheck-clean:
-# this keeps it so.
+# lib.sh), following what they source, and the guest steps files (no #!:
+# busybox sh fragments the guest's /init sources). bench/vm/README says
+# shellcheck-clean: this keeps it so.
 shellcheck: deps
 	@scripts=$$( { grep -rlE '^#!/(usr/)?bin/(env )?(ba)?sh' bench; echo bench/vm/lib.sh; } | sort -u); \
 	  shellcheck -x $$scripts && echo "shellcheck: $$(echo $$scripts | wc -w) scripts clean"
+	@shellcheck -s sh bench/vm/steps/*.sh && echo "shellcheck: $$(ls bench/vm/steps/*.sh | wc -l) guest steps files clean"
 
 # The default suite on the best backend: the real driver when this box has
 # /dev/hmm_dmirror0, else a test kernel booted under qemu (bench/vm), else
