@@ -175,13 +175,6 @@ public enum Runner {
             // that none of this loop's code runs between two calls. Not
             // with a tracer or paired counters: they work around each one.
             let looped = tracer == nil && paired == nil ? instance as? RepetitionLoop : nil
-            for _ in 0..<(looped == nil ? options.warmup : 0) {
-                if isInterrupted() { throw interruption }
-                stage = .prepare
-                try instance.prepare()
-                stage = .measure
-                _ = try instance.measure()
-            }
             if let looped {
                 stage = .prepare
                 try looped.prepare()
@@ -213,31 +206,39 @@ public enum Runner {
                         break
                     }
                 }
-            }
-            for _ in 0..<(looped == nil ? options.repetitions : 0) {
-                // Checked before each repetition, so the one under way when
-                // the signal came has finished and is kept.
-                if isInterrupted() {
-                    if samples.isEmpty { throw interruption }
-                    break
+            } else {
+                for _ in 0..<options.warmup {
+                    if isInterrupted() { throw interruption }
+                    stage = .prepare
+                    try instance.prepare()
+                    stage = .measure
+                    _ = try instance.measure()
                 }
-                stage = .prepare
-                try instance.prepare()
-                tracer?.repetitionWillStart(samples.count)
-                // Between prepare() and the window nothing of the engine's
-                // runs; in paired mode (a diagnostic) only the counter read,
-                // no allocation, no Foundation. (A phase run's markers are
-                // written here: its times are not the headline ones.)
-                paired?.read(.before)
-                stage = .measure
-                let ns = try instance.measure()
-                paired?.read(.after)
-                tracer?.repetitionDidEnd(samples.count)
-                // After the window: parse, record, report.
-                paired?.record()
-                samples.append(Double(ns))
-                pagesDone.append(instance.lastPagesDone ?? instance.pagesPerOp)
-                onRepetition?(samples.count)
+                for _ in 0..<options.repetitions {
+                    // Checked before each repetition, so the one under way when
+                    // the signal came has finished and is kept.
+                    if isInterrupted() {
+                        if samples.isEmpty { throw interruption }
+                        break
+                    }
+                    stage = .prepare
+                    try instance.prepare()
+                    tracer?.repetitionWillStart(samples.count)
+                    // Between prepare() and the window nothing of the engine's
+                    // runs; in paired mode (a diagnostic) only the counter read,
+                    // no allocation, no Foundation. (A phase run's markers are
+                    // written here: its times are not the headline ones.)
+                    paired?.read(.before)
+                    stage = .measure
+                    let ns = try instance.measure()
+                    paired?.read(.after)
+                    tracer?.repetitionDidEnd(samples.count)
+                    // After the window: parse, record, report.
+                    paired?.record()
+                    samples.append(Double(ns))
+                    pagesDone.append(instance.lastPagesDone ?? instance.pagesPerOp)
+                    onRepetition?(samples.count)
+                }
             }
             // Counted repetitions: only after a full set of timed ones (a
             // Ctrl-C stops the flow, it does not start more work).
