@@ -148,9 +148,16 @@ class MirrorFlowInstance {
     /// `after` inside the same window if given; throws the first failure's
     /// errno once the clock has stopped.
     func run(_ window: MirrorCallWindow, on dev: DeviceMirror, then after: ((MappedRegion) -> Void)? = nil) throws -> UInt64 {
+        try run(window, on: dev, buffer: buffer.pointer, then: after)
+    }
+
+    /// The same with `ptr` as the calls' buffer (a flow's own, such as
+    /// snapshot's byte per page).
+    func run(_ window: MirrorCallWindow, on dev: DeviceMirror, buffer ptr: UnsafeMutableRawPointer?,
+             then after: ((MappedRegion) -> Void)? = nil) throws -> UInt64 {
         let r = try current()
         let step = after.map { a in { a(r) } }
-        let ns = window.run(address: r.address(page: 0), pages: r.pageCount, buffer: buffer.pointer, then: step)
+        let ns = window.run(address: r.address(page: 0), pages: r.pageCount, buffer: ptr, then: step)
         if let (i, reply) = window.failure {
             try MirrorFlowSupport.expectSuccess(reply, window.requests[i].operation, device: dev)
         }

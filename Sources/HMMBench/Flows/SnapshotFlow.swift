@@ -48,11 +48,7 @@ public struct SnapshotFlow: FlowDefinition {
             }
         }
         func measure() throws -> UInt64 {
-            let r = try current()
-            let w = snapshotWindow
-            let ns = w.run(address: r.address(page: 0), pages: r.pageCount, buffer: bytes?.pointer)
-            if let (_, reply) = w.failure { try MirrorFlowSupport.expectSuccess(reply, .snapshot, device: device) }
-            return ns
+            try run(snapshotWindow, on: device, buffer: bytes?.pointer)
         }
         func measureLoop(into samples: UnsafeMutableBufferPointer<UInt64>, stop: () -> Bool) throws -> Int {
             let r = try current()
