@@ -142,11 +142,8 @@ public enum Subprocess {
         /// status, stdout (what `readLine` did not return) and stderr.
         @discardableResult
         public func finish(kill: Bool = false) throws -> Result {
-            if let reaped { return reaped }
-            if stdin >= 0 { close(stdin); stdin = -1 }
-            if kill { Glibc.kill(pid, SIGKILL) }
-            let r = try collect()
-            return r
+            if kill, reaped == nil { Glibc.kill(pid, SIGKILL) }
+            return try collect()
         }
 
         /// Drains stdout and stderr with poll(2) until both close, then waits.
